@@ -1,0 +1,342 @@
+//! Therapist input: giving information, and persuading with or without permission.
+//!
+//! MITI separates neutral information ("The guideline is 14 units a week") from persuasion, an
+//! attempt to change the client's mind or behaviour ("You need to cut down"). Persuasion counts
+//! as MI-adherent only when the client gave permission first, or when the same turn makes the
+//! client's choice explicit ("...but it's up to you"): [`permission_marker`] finds the latter.
+
+use super::adherence::reported_before;
+use super::text::{find_any, has_any, starts_any};
+
+/// Advice phrased as what the client must or should do.
+const PERSUADE_STRONG: &[&str] = &[
+    "you should",
+    "you need to",
+    "you must",
+    "you have to",
+    "you have got to",
+    "you got to",
+    "you ought to",
+    "you had better",
+    "you would better",
+    "you will have to",
+    "you really need",
+    "you just need to|have|got",
+    "we strongly|would|really recommend|suggest|advise",
+    "we recommend|suggest|advise",
+    "we do not recommend",
+    "we should set|get|start|stop|cut",
+    "i think you should|need",
+    "i would recommend|suggest|advise|encourage|urge",
+    "i recommend|suggest|advise|urge",
+    "i strongly recommend|suggest|advise|urge|encourage",
+    "my advice|recommendation|suggestion",
+    "i want|need you to",
+    "i would like you to",
+    "why do not you",
+    "why not just|try",
+    "if i were you",
+    "it would be best|better if|for|to",
+    "the best thing for|to|you",
+    "you would be better off",
+    "you are better off",
+    "it is important that you",
+    "it is important for you to",
+    "it is time to|for|you",
+    "what you need to do",
+    "what you need is",
+    "you can not keep|continue going|doing|drinking|smoking|using|on|like",
+    "you can not go on",
+    "we need to get you|stop|cut",
+    "let us get you",
+    "do not you think you should",
+    "would not it be better|best|good|easier",
+    "you will feel better|so",
+    "the sooner you",
+];
+
+/// Softer suggestions: still advice, offered more gently.
+const PERSUADE_WEAK: &[&str] = &[
+    "you could try|consider|cut|stop|switch|use|start",
+    "you might want|try|consider",
+    "you may want to",
+    "try to",
+    "try not to",
+    "one thing you could|can|might",
+    "something you could|can|might try",
+    "it might help to|if",
+    "it would help to|if",
+    "it would be good|wise|smart|sensible|helpful to|if|for",
+    "it would be a good idea",
+    "one|a|the good|best option|thing would be|is",
+    "how about you|trying|cutting|stopping|quitting|switching",
+    "what about trying|cutting|stopping|quitting|switching",
+    "maybe you could|should|need",
+    "perhaps you could|should|need",
+    "i am concerned|worried about your|that you",
+    "if you quit|stop|stopped|cut|reduce|reduced|gave|give|switch|switched you will|would|can|could",
+];
+
+/// Phrases that contain advice words but are not advice.
+const NOT_ADVICE: &[&str] = &[
+    "you should be proud",
+    "you should feel proud|good",
+    "you do not have|need to",
+    "you do not need",
+    "nobody|no one says you have to",
+    "you have to admit",
+    "try to remember|imagine|picture|think",
+    "it is time to wrap|finish|end|close|stop for",
+    "you could|might tell|say|share|describe|explain|talk|walk|help",
+];
+
+/// Imperatives that direct the client's behaviour, at the start of a statement.
+const IMPERATIVES_STRONG: &[&str] = &[
+    "stop|quit drinking|smoking|using|taking|it|that|vaping|eating|skipping|missing",
+    "cut down|back|out|it|your",
+    "avoid",
+    "throw away|out|them|it|those",
+    "get rid of",
+    "make sure you|to|that",
+    "do not drink|smoke|use|take|go|skip|miss|eat|let|keep|buy|vape",
+    "never drink|smoke|use|skip|miss",
+    "limit",
+    "reduce",
+    "switch to",
+    "take your|the|these|those medication|medications|pills|meds|medicine|tablets|inhaler",
+    "start taking|exercising|walking|using|eating|drinking",
+    "keep taking",
+    "get some help|checked|tested|help|support",
+    "see a|your doctor|gp|specialist|counselor|counsellor|therapist",
+    "call your|the|a",
+    "drink less|more",
+    "eat less|more|healthier|better",
+    "exercise more",
+    "join a|the",
+    "go to a|the|an|meetings",
+];
+
+/// Milder imperatives: suggestions in imperative form.
+const IMPERATIVES_WEAK: &[&str] = &[
+    "try the|a|an|this|using|cutting|some|nicotine|it|going|to",
+    "consider cutting|stopping|quitting|using|trying|switching|talking|joining|going",
+    "think about cutting|quitting|stopping|switching",
+    "be careful",
+    "attend",
+];
+
+/// Imperatives that only manage the conversation.
+const NOT_IMPERATIVE: &[&str] = &[
+    "take your time",
+    "take a seat|moment|breath|minute|second|look",
+    "stop me",
+    "go on",
+    "go ahead",
+    "keep going",
+    "do not worry|mind|apologize|apologise|feel|be",
+];
+
+/// The confidence that a sentence persuades (advises, warns, argues for change).
+///
+/// `is_question` says whether the sentence was coded as a question: questions persuade only in
+/// a few leading forms ("Why don't you...", "Don't you think you should...").
+pub(crate) fn persuade(core: &[&str], is_question: bool) -> Option<f32> {
+    if has_any(core, NOT_ADVICE) {
+        return None;
+    }
+    if let Some(at) = find_any(core, PERSUADE_STRONG) {
+        let leading = starts_any(
+            core.get(at..).unwrap_or(&[]),
+            &["why do not you", "why not", "do not you think", "would not it"],
+        );
+        if (leading || !is_question) && !reported_before(core, at) {
+            return Some(0.85);
+        }
+    }
+    if is_question {
+        // "How about trying the patch?" is a suggestion however it is punctuated.
+        let suggests = starts_any(core, &["how about", "what about"]) && has_any(core, PERSUADE_WEAK);
+        return suggests.then_some(0.65);
+    }
+    if let Some(at) = find_any(core, PERSUADE_WEAK) {
+        if !reported_before(core, at) {
+            return Some(0.7);
+        }
+    }
+    if starts_any(core, NOT_IMPERATIVE) {
+        return None;
+    }
+    let after_please = match core {
+        ["please", rest @ ..] => rest,
+        _ => core,
+    };
+    if starts_any(after_please, IMPERATIVES_STRONG) {
+        return Some(0.8);
+    }
+    if starts_any(after_please, IMPERATIVES_WEAK) {
+        return Some(0.7);
+    }
+    None
+}
+
+/// Signs, in the utterance itself, that the client asked for or agreed to the advice, or that
+/// the trainee leaves the choice with them.
+const PERMISSION: &[&str] = &[
+    "since|as you asked",
+    "you asked me|what|about|for|if",
+    "you wanted to know",
+    "you were asking",
+    "if you are interested",
+    "since you are interested",
+    "if you would like",
+    "if you want",
+    "if you like",
+    "if it is okay|all right with you",
+    "with your permission",
+    "you gave me permission",
+    "thanks|thank you for letting me",
+    "if that fits|works for you",
+    "see if it|that|any fits|works|fit|work",
+    "see what you think",
+    "take it or leave it",
+    "up to you",
+    "your choice",
+    "your decision",
+    "your call",
+    "whatever you decide",
+    "you decide",
+    "you get to decide",
+    "you know yourself best",
+    "may or might not work|fit|suit|be",
+    "not for everyone",
+];
+
+/// Whether the utterance carries its own permission or autonomy marker.
+pub(crate) fn permission_marker(words: &[&str]) -> bool {
+    has_any(words, PERMISSION)
+}
+
+/// Facts, figures, results and what the service offers.
+const INFORMATION_STRONG: &[&str] = &[
+    "research shows|suggests|has|tells",
+    "studies show|have|suggest|found",
+    "a study",
+    "the evidence",
+    "evidence shows|suggests",
+    "the guideline|guidelines",
+    "guidelines say|recommend|suggest",
+    "the recommended",
+    "recommended limit|dose|amount",
+    "the results show|showed|came",
+    "is|are associated|linked with|to",
+    "can|may|might|will cause|damage|raise|increase|lower|reduce|affect|interact|trigger",
+    "increases|raises|reduces|doubles|lowers|triples the|your risk",
+    "risk of",
+    "side effect|effects",
+    "withdrawal",
+    "units|unit of|a|per",
+    "standard drink|drinks",
+    "per week|day",
+    "percent",
+    "most people|smokers|drinkers|patients",
+    "many people",
+    "a lot of people",
+    "people who",
+    "one in * people|smokers|drinkers|adults|patients|women|men",
+    "about half",
+    "it is common|normal|typical|usual",
+    "it is very|quite|really|pretty common|normal|typical",
+    "this medication|medicine|drug|treatment|patch|gum|inhaler|vaccine",
+    "the medication|medicine|patch|gum|nicotine|program|programme|clinic|group|service|treatment|vaccine",
+    "nicotine replacement",
+    "there are several|a|many|some|different options|ways|treatments|programs|programmes|medications|things",
+    "we offer|provide|run",
+    "there is a|an program|programme|group|clinic|service|class|medication|option|app|website|hotline|number",
+    "the way it works",
+    "what happens is",
+    "i am going to prescribe|refer|give you",
+    "i can refer|prescribe|give you a|give you some",
+    "i will refer|prescribe",
+    "the law",
+    "blood alcohol",
+    "milligrams|mg",
+    "times a day",
+    "twice|once a day",
+    "blood pressure|sugar|test|tests|alcohol",
+    "years off your life",
+    "life expectancy",
+    "we define|call",
+    "is defined as",
+    "technically",
+    "cause|causes|caused cancer|damage|disease|problems|heart|liver|lung|stroke|strokes",
+    "alcohol|smoking|nicotine|cigarettes|tobacco|vaping|drinking is|are|can|causes|increases|affects|raises|damages|makes",
+    "give you|this|a handout|leaflet|pamphlet|brochure|booklet",
+    "some information about|on",
+    "the information",
+];
+
+/// The confidence that a statement gives information.
+pub(crate) fn information(core: &[&str]) -> Option<f32> {
+    if has_any(core, INFORMATION_STRONG) {
+        return Some(0.75);
+    }
+    // "Your liver tests came back high": a result about the client.
+    if let ["your", next, ..] = core {
+        if matches!(
+            *next,
+            "test"
+                | "tests"
+                | "results"
+                | "result"
+                | "scan"
+                | "blood"
+                | "liver"
+                | "levels"
+                | "cholesterol"
+                | "sugar"
+                | "a1c"
+                | "x"
+                | "mri"
+                | "bmi"
+                | "numbers"
+                | "readings"
+                | "prescription"
+                | "dose"
+                | "appointment"
+        ) {
+            return Some(0.75);
+        }
+    }
+    if starts_any(core, &["the body|liver|brain|heart|lungs", "exercise is|can|helps"]) {
+        return Some(0.65);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_in_statements_not_in_questions() {
+        assert_eq!(persuade(&["you", "should", "stop"], false), Some(0.85));
+        assert_eq!(persuade(&["do", "you", "think", "you", "should", "stop"], true), None);
+        assert_eq!(persuade(&["why", "do", "not", "you", "stop"], true), Some(0.85));
+        assert_eq!(persuade(&["you", "should", "be", "proud"], false), None);
+        assert_eq!(persuade(&["you", "feel", "you", "should", "stop"], false), None);
+    }
+
+    #[test]
+    fn imperatives() {
+        assert_eq!(persuade(&["cut", "down", "on", "the", "beer"], false), Some(0.8));
+        assert_eq!(persuade(&["take", "your", "time"], false), None);
+        assert_eq!(persuade(&["do", "not", "worry"], false), None);
+    }
+
+    #[test]
+    fn information() {
+        assert!(super::information(&["research", "shows", "that"]).is_some());
+        assert!(super::information(&["your", "liver", "tests", "are", "high"]).is_some());
+        assert_eq!(super::information(&["i", "like", "your", "shirt"]), None);
+    }
+}
