@@ -46,9 +46,9 @@ impl Catalog {
                 Err(errors) => load.errors.extend(errors),
             }
         }
-        load.catalog.scenarios.sort_by(|a, b| {
-            (a.skill, a.difficulty, &a.id).cmp(&(b.skill, b.difficulty, &b.id))
-        });
+        load.catalog
+            .scenarios
+            .sort_by(|a, b| (a.skill, a.difficulty, &a.id).cmp(&(b.skill, b.difficulty, &b.id)));
         load
     }
 

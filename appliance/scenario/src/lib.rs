@@ -14,7 +14,7 @@ mod validate;
 pub use catalog::{Catalog, CatalogLoad, Source};
 pub use error::ScenarioError;
 pub use model::{
-    Affect, Delta, Difficulty, EffectOverride, Fact, Intent, LineGroup, Mood, PatientState, Persona, Portraits,
-    Scenario, Skill, StateSpec,
+    Affect, Delta, Difficulty, EffectOverride, Fact, Intent, LineGroup, Mood, PatientState,
+    Persona, Portraits, Scenario, Skill, StateSpec,
 };
 pub use validate::{MIN_PHRASINGS, MIN_PHRASINGS_PER_MOOD, parse_scenario};

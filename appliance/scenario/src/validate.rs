@@ -11,8 +11,8 @@ use toml::Spanned;
 
 use crate::error::ScenarioError;
 use crate::model::{
-    Difficulty, EffectOverride, Fact, Intent, LineGroup, Mood, PatientState, Persona, Portraits, Scenario,
-    Skill, StateSpec,
+    Difficulty, EffectOverride, Fact, Intent, LineGroup, Mood, PatientState, Persona, Portraits,
+    Scenario, Skill, StateSpec,
 };
 use crate::raw::{RawDelta, RawFact, RawLineGroup, RawPortraits, RawScenario, RawState};
 

@@ -226,14 +226,17 @@ impl Session {
             Event::Tick { elapsed_ms } => {
                 if elapsed_ms >= MAX_SESSION_MS {
                     self.close(Intent::CloseTime, EndReason::TimeUp, &mut out);
-                } else if let Some(kind) =
-                    self.feedback.after_silence(elapsed_ms.saturating_sub(self.last_trainee_ms) / 1000)
+                } else if let Some(kind) = self
+                    .feedback
+                    .after_silence(elapsed_ms.saturating_sub(self.last_trainee_ms) / 1000)
                 {
                     out.push(self.nudge(kind));
                 }
                 self.now_ms = self.now_ms.max(elapsed_ms);
             }
-            Event::EndRequested => self.close(Intent::CloseTime, EndReason::EndedByTrainee, &mut out),
+            Event::EndRequested => {
+                self.close(Intent::CloseTime, EndReason::EndedByTrainee, &mut out)
+            }
         }
         Ok(out)
     }
@@ -265,8 +268,7 @@ impl Session {
         self.last_trainee_ms = self.now_ms;
         let turn = self.turn;
         let context = Context {
-            previous_patient: Some(self.last_patient.text.expose())
-                .filter(|line| !line.is_empty()),
+            previous_patient: Some(self.last_patient.text.expose()).filter(|line| !line.is_empty()),
             permission_granted: self.permission_granted,
         };
         let code: Code = self.coder.code(text.expose(), &context);

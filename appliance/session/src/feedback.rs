@@ -185,7 +185,8 @@ mod tests {
     #[test]
     fn a_question_after_change_talk_is_a_missed_reflection() {
         let mut feedback = Feedback::default();
-        let kind = feedback.after_trainee(1, Label::ClosedQuestion, Some(Intent::Change), false, 30);
+        let kind =
+            feedback.after_trainee(1, Label::ClosedQuestion, Some(Intent::Change), false, 30);
         assert_eq!(kind, Some(NudgeKind::MissedReflection));
         let mut feedback = Feedback::default();
         let kind =

@@ -141,7 +141,12 @@ impl Patient {
     }
 
     /// A disclosure, when the trainee has earned one and invites it now.
-    fn disclose(&mut self, scenario: &Scenario, label: Label, words: &[&str]) -> Option<PatientReply> {
+    fn disclose(
+        &mut self,
+        scenario: &Scenario,
+        label: Label,
+        words: &[&str],
+    ) -> Option<PatientReply> {
         let invites = matches!(
             label,
             Label::OpenQuestion

@@ -112,10 +112,7 @@ impl Gauges {
         let reflections = counts.reflections();
         Self {
             reflection_to_question: f64::from(reflections) / f64::from(counts.questions().max(1)),
-            percent_complex_reflections: percent(
-                counts.get(Label::ComplexReflection),
-                reflections,
-            ),
+            percent_complex_reflections: percent(counts.get(Label::ComplexReflection), reflections),
             percent_open_questions: percent(counts.get(Label::OpenQuestion), counts.questions()),
             talk_share: percent(trainee_words, trainee_words + patient_words),
         }

@@ -11,9 +11,7 @@ use common::{GOOD_PRACTICE, ListCoder, POOR_PRACTICE, catalog, play, summary_jso
 use rapport_coding::Label;
 use rapport_privacy::SecretText;
 use rapport_scenario::{Intent, Mood};
-use rapport_session::{
-    EndReason, Event, PeerId, Phase, Role, Session, SessionError, SessionEvent,
-};
+use rapport_session::{EndReason, Event, PeerId, Phase, Role, Session, SessionError, SessionEvent};
 
 fn end_reason(events: &[SessionEvent]) -> EndReason {
     events
@@ -48,7 +46,9 @@ fn good_practice_reaches_every_goal_but_never_in_a_few_turns() {
             );
             let summary = summary_json(&played.events);
             assert_eq!(summary["goal_reached"], true);
-            assert!(summary["patient"]["progress"].as_u64() >= Some(u64::from(scenario.state.goal)));
+            assert!(
+                summary["patient"]["progress"].as_u64() >= Some(u64::from(scenario.state.goal))
+            );
         }
     }
 }

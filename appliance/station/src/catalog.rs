@@ -15,9 +15,7 @@ pub const DEFAULT_SCENARIO: &str = "alcohol-weekend";
 
 /// The shipped catalog, built into the binary.
 pub fn builtin() -> CatalogLoad {
-    Catalog::from_sources(
-        embedded::EMBEDDED.iter().map(|&(file, text)| Source { file, text }),
-    )
+    Catalog::from_sources(embedded::EMBEDDED.iter().map(|&(file, text)| Source { file, text }))
 }
 
 /// Every `*.toml` file of `dir`, in name order. A file that cannot be read is reported like a
@@ -27,8 +25,8 @@ pub fn from_dir(dir: &Path) -> anyhow::Result<CatalogLoad> {
         .with_context(|| format!("while reading the scenario folder {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let entry =
-            entry.with_context(|| format!("while listing the scenario folder {}", dir.display()))?;
+        let entry = entry
+            .with_context(|| format!("while listing the scenario folder {}", dir.display()))?;
         let path = entry.path();
         if path.extension().is_some_and(|ext| ext == "toml") && path.is_file() {
             paths.push(path);

@@ -47,7 +47,10 @@ pub fn events(out: &mut impl Write, events: &[SessionEvent]) -> io::Result<()> {
             SessionEvent::Ended { reason } => writeln!(out, "\n-- {} --", end_words(*reason))?,
             SessionEvent::Summary(summary) => render_summary(out, summary)?,
             SessionEvent::Wiped => {
-                writeln!(out, "\nSession wiped: nothing of this conversation remains on the station.")?;
+                writeln!(
+                    out,
+                    "\nSession wiped: nothing of this conversation remains on the station."
+                )?;
             }
             SessionEvent::PeerJoined { role, .. } => writeln!(out, "({role:?} joined)")?,
             SessionEvent::PeerLeft { .. } => writeln!(out, "(a remote peer left)")?,

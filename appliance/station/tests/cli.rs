@@ -29,7 +29,8 @@ fn stderr(output: &Output) -> String {
 }
 
 fn scripted(script: &str, seed: u64) -> Vec<serde_json::Value> {
-    let output = run(rapport().args(["session", "--scenario", "alcohol-weekend", "--seed"])
+    let output = run(rapport()
+        .args(["session", "--scenario", "alcohol-weekend", "--seed"])
         .arg(seed.to_string())
         .arg("--script")
         .arg(repo().join("tests/scripts").join(script)));
@@ -61,7 +62,8 @@ fn the_builtin_and_shipped_catalogs_validate() {
     let output = run(rapport().args(["scenarios", "list"]));
     assert!(output.status.success());
     let listing = stdout(&output);
-    for skill in ["Motivational interviewing", "Empathic response", "Breaking bad news", "De-escalation"]
+    for skill in
+        ["Motivational interviewing", "Empathic response", "Breaking bad news", "De-escalation"]
     {
         assert!(listing.contains(skill), "{listing}");
     }
@@ -203,10 +205,8 @@ fn batch_coding_answers_every_line_and_survives_garbage() {
     drop(stdin);
     let output = child.wait_with_output().expect("rapport code ends");
     assert!(output.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&output)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        stdout(&output).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["fine"], "open_question");
     assert_eq!(lines[1]["main"], "reflection");
@@ -231,7 +231,8 @@ fn bad_arguments_and_missing_files_get_clear_errors() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("no scenario \"no-such-thing\" in the catalog; there are:"));
 
-    let output = run(rapport().args(["session", "--scenario", "alcohol-weekend", "--script"])
+    let output = run(rapport()
+        .args(["session", "--scenario", "alcohol-weekend", "--script"])
         .arg("/nonexistent/script.txt"));
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("while opening the script /nonexistent/script.txt"));

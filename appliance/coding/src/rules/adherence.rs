@@ -10,17 +10,66 @@ use super::text::{find_any, has, has_any, is_exactly, starts_any};
 /// Words that, before a judgement in the same sentence, make it reported speech or the client's
 /// own fear ("You're worried people will think you're an alcoholic"), not the trainee's verdict.
 const REPORTING: &[&str] = &[
-    "feel", "feels", "felt", "feeling", "think", "thinks", "thought", "say", "says", "said",
-    "saying", "tell", "tells", "told", "telling", "call", "calls", "called", "worried", "worry",
-    "worries", "afraid", "scared", "concerned", "sounds", "seems", "hear", "heard", "hearing",
-    "believe", "believes", "wonder", "wondering", "whether", "label", "labelled", "labeled",
-    "accuse", "accused", "accusing", "fear", "fears", "assume", "assumes", "mean", "means",
-    "suggesting", "implying",
+    "feel",
+    "feels",
+    "felt",
+    "feeling",
+    "think",
+    "thinks",
+    "thought",
+    "say",
+    "says",
+    "said",
+    "saying",
+    "tell",
+    "tells",
+    "told",
+    "telling",
+    "call",
+    "calls",
+    "called",
+    "worried",
+    "worry",
+    "worries",
+    "afraid",
+    "scared",
+    "concerned",
+    "sounds",
+    "seems",
+    "hear",
+    "heard",
+    "hearing",
+    "believe",
+    "believes",
+    "wonder",
+    "wondering",
+    "whether",
+    "label",
+    "labelled",
+    "labeled",
+    "accuse",
+    "accused",
+    "accusing",
+    "fear",
+    "fears",
+    "assume",
+    "assumes",
+    "mean",
+    "means",
+    "suggesting",
+    "implying",
 ];
 
 /// Whether a word before `at` in `core` reports someone else's words or the client's fear.
+///
+/// The trainee's own "I think" or "I'm worried" does not count: "I think you should stop" is
+/// the trainee's advice.
 pub(crate) fn reported_before(core: &[&str], at: usize) -> bool {
-    core.get(..at).unwrap_or(&[]).iter().any(|w| REPORTING.contains(w))
+    let before = core.get(..at).unwrap_or(&[]);
+    before.iter().enumerate().any(|(i, w)| {
+        let own = before.get(i.saturating_sub(2)..i).is_some_and(|lead| lead.contains(&"i"));
+        REPORTING.contains(w) && !own
+    })
 }
 
 /// Praise of the client's strengths, efforts or values.
@@ -43,10 +92,13 @@ const AFFIRM_STRONG: &[&str] = &[
     "that is impressive",
     "i appreciate",
     "i really appreciate",
-    "it is clear you|that you care",
+    "it is clear you care",
+    "it is clear that you care",
     "you clearly care",
-    "you have worked|been working so|really|very|incredibly hard",
-    "you have worked|been working hard",
+    "you have worked so|really|very|incredibly hard",
+    "you have been working so|really|very|incredibly hard",
+    "you have worked hard",
+    "you have been working hard",
     "you worked so|really|very hard",
     "you worked hard",
     "well done",
@@ -63,7 +115,8 @@ const AFFIRM_STRONG: &[&str] = &[
     "thank you for being honest|open",
     "thanks for being so|very honest|open",
     "thanks for being honest|open",
-    "thank you|thanks for sharing|trusting",
+    "thank you for sharing|trusting",
+    "thanks for sharing|trusting",
     "you are really|very|so|clearly|obviously|incredibly strong|resilient|determined|resourceful|committed|brave|persistent|dedicated|insightful|thoughtful|caring|devoted|capable",
     "you are strong|resilient|determined|resourceful|committed|persistent|dedicated|insightful|capable",
     "you have a lot of strength|courage|determination|insight|resilience|willpower",
@@ -84,8 +137,11 @@ const AFFIRM_WEAK: &[&str] = &[
     "you were able to",
     "you succeeded",
     "you stuck with|to",
-    "you kept going|at it|trying",
-    "you care so|very much|deeply|a lot about",
+    "you kept going|trying",
+    "you kept at it",
+    "you care so|very much about",
+    "you care deeply about",
+    "you care a lot about",
     "you did it",
     "big|huge step",
 ];
@@ -103,16 +159,15 @@ pub(crate) fn affirm(core: &[&str]) -> Option<f32> {
 
 /// Asking permission, inviting the client's ideas, sharing the agenda.
 const COLLABORATION_STRONG: &[&str] = &[
-    "would it be okay|all right|ok|alright if",
-    "would it be okay|all right with you if",
-    "is it okay|all right if",
-    "is it okay|all right with you if",
+    "would it be okay|alright if",
+    "would it be okay|alright with you if",
+    "is it okay|alright if",
+    "is it okay|alright with you if",
     "would you mind if",
     "do you mind if",
-    "may i",
-    "can|could i share|tell you|give you|offer|mention|suggest|make|ask|talk|add|check|run",
-    "would you like me to",
-    "would you like to hear|know|some|more|talk|look|go|discuss|work|explore",
+    "may i share|tell|give|offer|mention|suggest|make|talk|add|check|run|raise|bring",
+    "can|could i share|tell|give|offer|mention|suggest|make|talk|add|check|run|raise|bring",
+    "may|can|could i ask you a|some|few|couple|question|questions|something|about",
     "i wonder|wondered if we|i could|can|might",
     "i am|was wondering if we|i could|can|might",
     "i wonder|wondered if you would|might be willing|interested|open",
@@ -124,7 +179,7 @@ const COLLABORATION_STRONG: &[&str] = &[
     "what would be helpful|useful",
     "how can i help|best|be",
     "what can i do to help",
-    "let us figure|work|think|look|explore|see|brainstorm|come",
+    "let us figure|work|think|explore|brainstorm|come",
     "we can figure|work|look|explore|think|come|decide",
     "we could figure|work|look|explore|think|come|decide",
     "work together",
@@ -132,8 +187,8 @@ const COLLABORATION_STRONG: &[&str] = &[
     "what do you think would|might|could work|help",
     "what ideas do you have",
     "i would like|love to hear your ideas|thoughts",
-    "if that is okay|all right with you",
-    "if it is okay|all right with you",
+    "if that is okay|alright with you",
+    "if it is okay|alright with you",
     "if you are okay|comfortable with that",
 ];
 
@@ -142,16 +197,23 @@ const COLLABORATION_WEAK: &[&str] = &[
     "together we",
     "we can do this|it together",
     "how does that sound",
-    "does that sound okay|all right|good|reasonable|fair|like a plan",
-    "is that okay|all right with you",
+    "does that sound okay|alright|good|reasonable|fair|right",
+    "does that sound like a plan",
+    "is that okay|alright with you",
     "does that work for you",
     "your ideas",
 ];
 
 /// Requests for the client's agreement that only count at the start of a sentence: "What would
 /// you be willing to do?" asks about change, "Would you be willing to...?" asks permission.
-const COLLABORATION_OPENING: &[&str] =
-    &["would you be interested|open|willing", "are you interested in|to", "are you open to"];
+const COLLABORATION_OPENING: &[&str] = &[
+    "would you be interested|open|willing",
+    "are you interested in|to",
+    "are you open to",
+    "would you like me to",
+    "would you like to hear|know|some|more|talk|look|go|discuss|work|explore",
+    "may i",
+];
 
 /// The confidence that a sentence seeks collaboration.
 pub(crate) fn collaboration(core: &[&str]) -> Option<f32> {
@@ -181,7 +243,8 @@ const AUTONOMY: &[&str] = &[
     "it is your life",
     "you are in charge|control of",
     "you are the one who decides|chooses|gets",
-    "nobody|no one can make you",
+    "nobody can make you",
+    "no one can make you",
     "i can not make you",
     "not going to tell you what to do",
     "not here to tell you what to do",
@@ -299,8 +362,11 @@ mod tests {
     #[test]
     fn reported_judgements_are_not_confronts() {
         assert_eq!(confront(&["you", "are", "in", "denial"], false), Some(0.85));
-        let reported = ["you", "are", "worried", "people", "think", "you", "are", "an", "alcoholic"];
+        let reported =
+            ["you", "are", "worried", "people", "think", "you", "are", "an", "alcoholic"];
         assert_eq!(confront(&reported, false), None);
+        assert!(reported_before(&["you", "think", "you", "should"], 2));
+        assert!(!reported_before(&["i", "think", "you", "should"], 2));
     }
 
     #[test]

@@ -10,7 +10,6 @@ use super::text::{is_exactly, starts};
 const LEADING_FILLERS: &[&str] = &[
     "you know",
     "i mean",
-    "all right",
     "and so",
     "so",
     "and",
@@ -139,7 +138,7 @@ const ACKNOWLEDGEMENTS: &[&str] = &[
     "you too",
     "me too",
     "that is fine|okay|good|great|true|right",
-    "that is all right",
+    "that is alright",
     "that sounds good|great|fine",
     "sounds good|great|fine",
     "thanks for coming|being here",

@@ -6,7 +6,7 @@
 //! client's choice explicit ("...but it's up to you"): [`permission_marker`] finds the latter.
 
 use super::adherence::reported_before;
-use super::text::{find_any, has_any, starts_any};
+use super::text::{find, find_any, has, has_any, starts_any};
 
 /// Advice phrased as what the client must or should do.
 const PERSUADE_STRONG: &[&str] = &[
@@ -21,7 +21,7 @@ const PERSUADE_STRONG: &[&str] = &[
     "you would better",
     "you will have to",
     "you really need",
-    "you just need to|have|got",
+    "you just need|have|got to",
     "we strongly|would|really recommend|suggest|advise",
     "we recommend|suggest|advise",
     "we do not recommend",
@@ -68,13 +68,19 @@ const PERSUADE_WEAK: &[&str] = &[
     "it would help to|if",
     "it would be good|wise|smart|sensible|helpful to|if|for",
     "it would be a good idea",
-    "one|a|the good|best option|thing would be|is",
+    "might|would not be a bad idea",
+    "if you could just|try",
+    "really needs to",
+    "needs to change|stop",
+    "i hope you will|would|can",
+    "one|a|the good|best option|thing would be",
+    "one|a|the good|best option|thing is",
     "how about you|trying|cutting|stopping|quitting|switching",
     "what about trying|cutting|stopping|quitting|switching",
     "maybe you could|should|need",
     "perhaps you could|should|need",
-    "i am concerned|worried about your|that you",
-    "if you quit|stop|stopped|cut|reduce|reduced|gave|give|switch|switched you will|would|can|could",
+    "i am concerned|worried about your|you",
+    "i am concerned|worried that you",
 ];
 
 /// Phrases that contain advice words but are not advice.
@@ -83,10 +89,12 @@ const NOT_ADVICE: &[&str] = &[
     "you should feel proud|good",
     "you do not have|need to",
     "you do not need",
-    "nobody|no one says you have to",
+    "nobody says you have to",
+    "no one says you have to",
     "you have to admit",
     "try to remember|imagine|picture|think",
-    "it is time to wrap|finish|end|close|stop for",
+    "it is time to wrap|finish|end|close",
+    "it is time to stop for",
     "you could|might tell|say|share|describe|explain|talk|walk|help",
 ];
 
@@ -106,7 +114,8 @@ const IMPERATIVES_STRONG: &[&str] = &[
     "take your|the|these|those medication|medications|pills|meds|medicine|tablets|inhaler",
     "start taking|exercising|walking|using|eating|drinking",
     "keep taking",
-    "get some help|checked|tested|help|support",
+    "get some help|support",
+    "get help|checked|tested",
     "see a|your doctor|gp|specialist|counselor|counsellor|therapist",
     "call your|the|a",
     "drink less|more",
@@ -155,11 +164,19 @@ pub(crate) fn persuade(core: &[&str], is_question: bool) -> Option<f32> {
     }
     if is_question {
         // "How about trying the patch?" is a suggestion however it is punctuated.
-        let suggests = starts_any(core, &["how about", "what about"]) && has_any(core, PERSUADE_WEAK);
+        let suggests =
+            starts_any(core, &["how about", "what about"]) && has_any(core, PERSUADE_WEAK);
         return suggests.then_some(0.65);
     }
     if let Some(at) = find_any(core, PERSUADE_WEAK) {
         if !reported_before(core, at) {
+            return Some(0.7);
+        }
+    }
+    // "If you quit, you can reverse the damage": the benefits of change, argued.
+    if let Some(at) = find(core, "if you quit|stop|stopped|cut|reduce|reduced|gave|switch|switched") {
+        let after = core.get(at + 3..).unwrap_or(&[]);
+        if has(after, "you will|would|can|could|might") && !reported_before(core, at) {
             return Some(0.7);
         }
     }
@@ -191,10 +208,11 @@ const PERMISSION: &[&str] = &[
     "if you would like",
     "if you want",
     "if you like",
-    "if it is okay|all right with you",
+    "if it is okay|alright with you",
     "with your permission",
     "you gave me permission",
-    "thanks|thank you for letting me",
+    "thanks for letting me",
+    "thank you for letting me",
     "if that fits|works for you",
     "see if it|that|any fits|works|fit|work",
     "see what you think",
@@ -207,7 +225,7 @@ const PERMISSION: &[&str] = &[
     "you decide",
     "you get to decide",
     "you know yourself best",
-    "may or might not work|fit|suit|be",
+    "may|might or may|might not work|fit|suit|be",
     "not for everyone",
 ];
 
@@ -249,13 +267,15 @@ const INFORMATION_STRONG: &[&str] = &[
     "this medication|medicine|drug|treatment|patch|gum|inhaler|vaccine",
     "the medication|medicine|patch|gum|nicotine|program|programme|clinic|group|service|treatment|vaccine",
     "nicotine replacement",
-    "there are several|a|many|some|different options|ways|treatments|programs|programmes|medications|things",
+    "there are several|many|some|different|other options|ways|treatments|programs|programmes|medications|things",
+    "there are a few|couple|number",
     "we offer|provide|run",
     "there is a|an program|programme|group|clinic|service|class|medication|option|app|website|hotline|number",
     "the way it works",
     "what happens is",
     "i am going to prescribe|refer|give you",
-    "i can refer|prescribe|give you a|give you some",
+    "i can refer|prescribe",
+    "i can give you a|some",
     "i will refer|prescribe",
     "the law",
     "blood alcohol",
@@ -270,9 +290,19 @@ const INFORMATION_STRONG: &[&str] = &[
     "technically",
     "cause|causes|caused cancer|damage|disease|problems|heart|liver|lung|stroke|strokes",
     "alcohol|smoking|nicotine|cigarettes|tobacco|vaping|drinking is|are|can|causes|increases|affects|raises|damages|makes",
-    "give you|this|a handout|leaflet|pamphlet|brochure|booklet",
+    "give you a handout|leaflet|pamphlet|brochure|booklet",
+    "this|a|the handout|leaflet|pamphlet|brochure|booklet",
     "some information about|on",
     "the information",
+    "what we also|often|usually|generally find|know|see",
+    "what we find|know|see is",
+    "we know that",
+    "people often|usually|generally|tend",
+    "some people find|pick|choose|use|try|say",
+    "tends|tend to",
+    "it works best|well if|when",
+    "we could|can set up|arrange|book|schedule|get",
+    "make|book|schedule an|another appointment",
 ];
 
 /// The confidence that a statement gives information.
@@ -324,6 +354,8 @@ mod tests {
         assert_eq!(persuade(&["why", "do", "not", "you", "stop"], true), Some(0.85));
         assert_eq!(persuade(&["you", "should", "be", "proud"], false), None);
         assert_eq!(persuade(&["you", "feel", "you", "should", "stop"], false), None);
+        let argued = ["if", "you", "quit", "smoking", "you", "will", "breathe", "better"];
+        assert_eq!(persuade(&argued, false), Some(0.7));
     }
 
     #[test]

@@ -106,8 +106,7 @@ fn code_text(text: &text::Text<'_>, previous: Option<&[&str]>, permission_grante
         sentences.push(words);
         let clauses: Vec<&[&str]> = text.clause_words(sentence).collect();
         let core = fillers::strip(words);
-        let asked =
-            questions::question(words, &clauses, sentence.question_mark, text.punctuated);
+        let asked = questions::question(words, &clauses, sentence.question_mark, text.punctuated);
         let mut push = |label, confidence: Option<f32>| {
             if let Some(confidence) = confidence {
                 cues.push(Cue { label, confidence });
@@ -117,7 +116,10 @@ fn code_text(text: &text::Text<'_>, previous: Option<&[&str]>, permission_grante
         push(Label::Confront, adherence::confront(core.words, sentence.question_mark));
         push(Label::Persuade, input::persuade(core.words, asked.is_some()));
         push(Label::SeekingCollaboration, adherence::collaboration(core.words));
-        push(Label::EmphasizingAutonomy, adherence::autonomy(core.words));
+        // "What made you decide...?" asks; autonomy is stated, not asked.
+        if asked.is_none() {
+            push(Label::EmphasizingAutonomy, adherence::autonomy(core.words));
+        }
         match asked {
             Some(question) => push(question.label, Some(question.confidence)),
             // Greetings and thanks carry nothing else ("So, thanks for coming in today").

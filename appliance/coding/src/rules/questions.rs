@@ -40,16 +40,64 @@ const AUXILIARIES: &[&str] = &[
 
 /// Words that can be the subject right after an auxiliary ("do *you*", "is *it*").
 const SUBJECTS: &[&str] = &[
-    "you", "i", "we", "they", "he", "she", "it", "there", "that", "this", "those", "these",
-    "your", "my", "his", "her", "their", "our", "anyone", "anybody", "anything", "someone",
-    "somebody", "something", "people", "the", "a", "any", "all", "things", "everything",
-    "everyone", "everybody", "smoking", "drinking", "alcohol", "cigarettes", "he", "she",
+    "you",
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "it",
+    "there",
+    "that",
+    "this",
+    "those",
+    "these",
+    "your",
+    "my",
+    "his",
+    "her",
+    "their",
+    "our",
+    "anyone",
+    "anybody",
+    "anything",
+    "someone",
+    "somebody",
+    "something",
+    "people",
+    "the",
+    "a",
+    "any",
+    "all",
+    "things",
+    "everything",
+    "everyone",
+    "everybody",
+    "smoking",
+    "drinking",
+    "alcohol",
+    "cigarettes",
+    "he",
+    "she",
 ];
 
 /// Verbs that make a question an invitation to talk, even in yes/no form ("Can you tell me...").
 const INVITING_VERBS: &[&str] = &[
-    "tell", "telling", "describe", "describing", "explain", "explaining", "say", "talk",
-    "talking", "share", "sharing", "walk", "elaborate", "expand", "give me an example",
+    "tell",
+    "telling",
+    "describe",
+    "describing",
+    "explain",
+    "explaining",
+    "say",
+    "talk",
+    "talking",
+    "share",
+    "sharing",
+    "walk",
+    "elaborate",
+    "expand",
+    "give me an example",
 ];
 
 /// Phrases that open an open question or invitation when they start a clause.
@@ -100,8 +148,18 @@ const HOW_CLOSED: &[&str] = &[
 
 /// Words after "what" that ask for one fact.
 const WHAT_CLOSED: &[&str] = &[
-    "time", "day", "year", "age", "date", "number", "dose", "dosage", "percentage", "percent",
-    "month", "week",
+    "time",
+    "day",
+    "year",
+    "age",
+    "date",
+    "number",
+    "dose",
+    "dosage",
+    "percentage",
+    "percent",
+    "month",
+    "week",
 ];
 
 /// Tags that turn a statement into a request to confirm it.
@@ -208,7 +266,16 @@ fn embedded(core: &[&str]) -> Option<Question> {
         if inverted || counting {
             return form(rest, true).map(|q| Question { confidence: 0.75, ..q });
         }
-        if starts_any(rest, OPEN_OPENERS) && !starts_any(rest, &["describe", "explain", "talk about"]) {
+        // "That's great, and is there anything else?": a yes/no question after a conjunction.
+        let joined = matches!(rest, [conjunction, aux, subject, ..]
+            if matches!(*conjunction, "and" | "so" | "but" | "or" | "then" | "now")
+                && AUXILIARIES.contains(aux) && SUBJECTS.contains(subject));
+        if joined {
+            return Some(Question { label: Label::ClosedQuestion, confidence: 0.75 });
+        }
+        if starts_any(rest, OPEN_OPENERS)
+            && !starts_any(rest, &["describe", "explain", "talk about"])
+        {
             return Some(Question { label: Label::OpenQuestion, confidence: 0.7 });
         }
     }
@@ -264,6 +331,12 @@ fn form(clause: &[&str], question_mark: bool) -> Option<Question> {
 
     if starts(clause, "tell me if|whether") {
         return closed(0.6);
+    }
+    // "I wonder if there will be people at work who quit": a question put softly; but "I wonder
+    // if you're feeling..." is a reflection.
+    if starts_any(clause, &["i wonder|wondered if|whether", "i am|was wondering if|whether"]) {
+        let reflective = reflections::stem(clause, false).is_some_and(|s| s >= 0.85);
+        return if reflective { None } else { closed(0.6) };
     }
     if starts_any(clause, OPEN_OPENERS) {
         return open(0.85);
@@ -380,7 +453,10 @@ mod tests {
     #[test]
     fn unpunctuated_speech_runs_questions_in() {
         let ran_in = |input| ask(input).map(|q| q.0);
-        assert_eq!(ran_in("okay so you tried before what did you find hard"), Some(Label::OpenQuestion));
+        assert_eq!(
+            ran_in("okay so you tried before what did you find hard"),
+            Some(Label::OpenQuestion)
+        );
         assert_eq!(ran_in("so you quit once did you use the patch"), Some(Label::ClosedQuestion));
         assert_eq!(ran_in("you quit once and you used the patch"), None);
         // With punctuation, a statement stays a statement.

@@ -125,10 +125,42 @@ const EMPATHY_ADJECTIVES: &[&str] = &[
 
 /// Nouns after "your" that make the sentence a report of results, not a reflection.
 const CLINICAL_AFTER_YOUR: &[&str] = &[
-    "test", "tests", "results", "result", "scan", "scans", "blood", "liver", "levels", "level",
-    "cholesterol", "sugar", "a1c", "x", "mri", "ct", "biopsy", "prescription", "dose", "medication",
-    "medications", "medicine", "appointment", "numbers", "readings", "heart", "lungs", "weight",
-    "bmi", "kidney", "kidneys", "insurance", "doctor", "gp", "sanction", "score",
+    "test",
+    "tests",
+    "results",
+    "result",
+    "scan",
+    "scans",
+    "blood",
+    "liver",
+    "levels",
+    "level",
+    "cholesterol",
+    "sugar",
+    "a1c",
+    "x",
+    "mri",
+    "ct",
+    "biopsy",
+    "prescription",
+    "dose",
+    "medication",
+    "medications",
+    "medicine",
+    "appointment",
+    "numbers",
+    "readings",
+    "heart",
+    "lungs",
+    "weight",
+    "bmi",
+    "kidney",
+    "kidneys",
+    "insurance",
+    "doctor",
+    "gp",
+    "sanction",
+    "score",
 ];
 
 /// How clearly a statement has a reflective form, or `None` if it has none.
@@ -157,7 +189,10 @@ pub(crate) fn stem(core: &[&str], led_by_so: bool) -> Option<f32> {
     if empathic(core) {
         return Some(0.7);
     }
-    if starts_any(core, &["i understand that|you|how|why", "i can understand", "i see that|how|why"]) {
+    if starts_any(
+        core,
+        &["i understand that|you|how|why", "i can understand", "i see that|how|why"],
+    ) {
         return Some(0.7);
     }
     // "If you want to bring your wife along...": an offer, not a reflection.
@@ -196,11 +231,8 @@ pub(crate) fn echo(core: &[&str], previous: &[&str]) -> Option<f32> {
     if core.is_empty() || core.len() > 15 || starts_any(core, &["i", "we", "let"]) {
         return None;
     }
-    let previous_stems: Vec<&str> = previous
-        .iter()
-        .filter(|w| !FUNCTION_WORDS.contains(w))
-        .map(|w| word_stem(w))
-        .collect();
+    let previous_stems: Vec<&str> =
+        previous.iter().filter(|w| !FUNCTION_WORDS.contains(w)).map(|w| word_stem(w)).collect();
     let content: Vec<&str> = core
         .iter()
         .copied()
@@ -215,8 +247,16 @@ pub(crate) fn echo(core: &[&str], previous: &[&str]) -> Option<f32> {
 }
 
 /// Words that transcripts put in brackets for what was not speech.
-const TRANSCRIPT_NOTES: &[&str] =
-    &["inaudible", "unintelligible", "crosstalk", "laughs", "laughter", "chuckles", "pause", "sighs"];
+const TRANSCRIPT_NOTES: &[&str] = &[
+    "inaudible",
+    "unintelligible",
+    "crosstalk",
+    "laughs",
+    "laughter",
+    "chuckles",
+    "pause",
+    "sighs",
+];
 
 /// "That's really hard", "it must feel overwhelming": an empathic statement about the client's
 /// situation.
@@ -407,11 +447,11 @@ const FUNCTION_WORDS: &[&str] = &[
     "like", "me", "more", "much", "my", "myself", "no", "not", "now", "of", "oh", "okay", "on",
     "one", "or", "other", "our", "out", "really", "right", "said", "say", "saying", "she", "so",
     "some", "sort", "sounds", "seems", "seem", "still", "that", "the", "their", "them", "then",
-    "there", "these", "they", "thing", "things", "think", "this", "those", "to", "too", "um",
-    "uh", "up", "very", "was", "we", "well", "were", "what", "when", "where", "which", "while",
-    "who", "why", "will", "with", "would", "yeah", "yes", "you", "your", "yourself", "feel",
-    "feeling", "hear", "hearing", "mean", "way", "lot", "little", "bit", "mm-hmm",
-    "uh-huh", "guess", "maybe", "even", "pretty", "quite", "let", "us", "going", "want", "wanted",
+    "there", "these", "they", "thing", "things", "think", "this", "those", "to", "too", "um", "uh",
+    "up", "very", "was", "we", "well", "were", "what", "when", "where", "which", "while", "who",
+    "why", "will", "with", "would", "yeah", "yes", "you", "your", "yourself", "feel", "feeling",
+    "hear", "hearing", "mean", "way", "lot", "little", "bit", "mm-hmm", "uh-huh", "guess", "maybe",
+    "even", "pretty", "quite", "let", "us", "going", "want", "wanted",
 ];
 
 /// Simple or complex, with the confidence of that split, for the reflective words `words`.

@@ -51,7 +51,8 @@ const WEAK_OPENERS: &[&str] = &[
 ];
 
 /// Phrases that join one reflected point to the next.
-const JOINS: &[&str] = &["and you", "and your", "and that", "you also", "also you", "and also", "as well as"];
+const JOINS: &[&str] =
+    &["and you", "and your", "and that", "you also", "also you", "and also", "as well as"];
 
 /// The confidence that the utterance is a summary, if it is one.
 ///

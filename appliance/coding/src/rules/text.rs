@@ -131,7 +131,10 @@ impl Normalized {
                     let mut parts = word.split('-').filter(|p| !p.is_empty()).peekable();
                     while let Some(part) = parts.next() {
                         // "wh-what", "whe-when": a false start cut off before the word.
-                        if parts.peek().is_some_and(|next| next.len() > part.len() && next.starts_with(part)) {
+                        if parts
+                            .peek()
+                            .is_some_and(|next| next.len() > part.len() && next.starts_with(part))
+                        {
                             continue;
                         }
                         for spelled in spell_out(part).into_iter().flatten() {
@@ -230,7 +233,11 @@ fn end_word(word_start: &mut Option<usize>, buf: &str, marks: &mut Vec<Mark>) {
 
 /// Pushes `word` unless it repeats the word before (a stutter: "and and", "I-I").
 fn push_word<'a>(words: &mut Vec<&'a str>, word: &'a str) {
-    if words.last() != Some(&word) {
+    // "all right" and "alright" are one word to the rules.
+    if word == "right" && words.last() == Some(&"all") {
+        words.pop();
+        words.push("alright");
+    } else if words.last() != Some(&word) {
         words.push(word);
     }
 }
@@ -310,7 +317,7 @@ fn fixed_spelling(word: &str) -> Option<[Option<&'static str>; 3]> {
     let two = |a, b| Some([Some(a), Some(b), None]);
     match word {
         "ok" | "okey" | "okie" | "kay" => one("okay"),
-        "alright" => two("all", "right"),
+        "alright" | "allright" => one("alright"),
         "gonna" => two("going", "to"),
         "wanna" => two("want", "to"),
         "gotta" => two("got", "to"),
@@ -433,12 +440,14 @@ mod tests {
     #[test]
     fn contractions_are_spelled_out() {
         assert_eq!(words("You’re sure you don't"), ["you", "are", "sure", "you", "do", "not"]);
-        assert_eq!(words("I can't, won't, it's, let's"), [
-            "i", "can", "not", "will", "not", "it", "is", "let", "us"
-        ]);
-        assert_eq!(words("youre dont gonna ok"), [
-            "you", "are", "do", "not", "going", "to", "okay"
-        ]);
+        assert_eq!(
+            words("I can't, won't, it's, let's"),
+            ["i", "can", "not", "will", "not", "it", "is", "let", "us"]
+        );
+        assert_eq!(
+            words("youre dont gonna ok"),
+            ["you", "are", "do", "not", "going", "to", "okay"]
+        );
         assert_eq!(words("John's car"), ["john", "car"]);
     }
 

@@ -74,7 +74,12 @@ pub struct Played {
 }
 
 /// Plays `scenario` with `coder` until it ends (or `limit` trainee turns, then ends it).
-pub fn play(scenario: &Scenario, coder: Arc<dyn Coder>, seed: u64, limit: u16) -> (Session, Played) {
+pub fn play(
+    scenario: &Scenario,
+    coder: Arc<dyn Coder>,
+    seed: u64,
+    limit: u16,
+) -> (Session, Played) {
     let (mut session, mut events) = Session::start(Arc::new(scenario.clone()), coder, seed);
     let mut turns = 0;
     while turns < limit {

@@ -50,7 +50,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
 }
 
 /// Codes every line of `input` onto `out`.
-pub fn code_stream(coder: &dyn Coder, input: impl BufRead, out: &mut impl Write) -> anyhow::Result<()> {
+pub fn code_stream(
+    coder: &dyn Coder,
+    input: impl BufRead,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let mut lines = LineReader::new(input);
     while let Some(line) = lines.next_line().context("while reading stdin")? {
         if line.expose().trim().is_empty() {
@@ -58,8 +62,10 @@ pub fn code_stream(coder: &dyn Coder, input: impl BufRead, out: &mut impl Write)
         }
         match serde_json::from_str::<Request>(line.expose()) {
             Ok(request) => {
-                let context =
-                    Context { previous_patient: request.previous.as_deref(), permission_granted: false };
+                let context = Context {
+                    previous_patient: request.previous.as_deref(),
+                    permission_granted: false,
+                };
                 let code = coder.code(&request.text, &context);
                 let answer = Answer {
                     main: code.label.main().as_str(),

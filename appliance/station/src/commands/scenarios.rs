@@ -38,11 +38,7 @@ pub fn run(command: ScenariosCommand) -> anyhow::Result<ExitCode> {
                 println!("{} scenarios valid", load.catalog.len());
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!(
-                    "{} scenarios valid, {} errors",
-                    load.catalog.len(),
-                    load.errors.len()
-                );
+                println!("{} scenarios valid, {} errors", load.catalog.len(), load.errors.len());
                 Ok(ExitCode::FAILURE)
             }
         }

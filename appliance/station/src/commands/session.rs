@@ -80,17 +80,16 @@ fn scripted(
     path: &Path,
     seed: u64,
 ) -> anyhow::Result<ExitCode> {
-    let file = File::open(path)
-        .with_context(|| format!("while opening the script {}", path.display()))?;
+    let file =
+        File::open(path).with_context(|| format!("while opening the script {}", path.display()))?;
     let mut lines = LineReader::new(BufReader::new(file));
     let mut out = std::io::stdout().lock();
     let mut progression = Progression::default();
     let (mut session, opening) = start(scenario, seed);
     emit_json(&mut out, &opening)?;
     let mut ended = false;
-    while let Some(line) = lines
-        .next_line()
-        .with_context(|| format!("while reading the script {}", path.display()))?
+    while let Some(line) =
+        lines.next_line().with_context(|| format!("while reading the script {}", path.display()))?
     {
         let trimmed = line.expose().trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -150,14 +149,14 @@ fn interactive(catalog: &Catalog, scenario: &Scenario, seed: u64) -> anyhow::Res
             break;
         };
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let tick = session.handle(Event::Tick { elapsed_ms }).context("while timing the session")?;
+        let tick =
+            session.handle(Event::Tick { elapsed_ms }).context("while timing the session")?;
         render::events(&mut out, &tick)?;
         let trimmed = line.expose().trim();
         if trimmed.is_empty() {
             continue;
         }
-        let event =
-            if trimmed == "/end" { Event::EndRequested } else { Event::TraineeSaid(line) };
+        let event = if trimmed == "/end" { Event::EndRequested } else { Event::TraineeSaid(line) };
         match session.handle(event) {
             Ok(mut events) => {
                 finish_summary(&mut events, catalog, scenario, &mut progression);
@@ -221,7 +220,11 @@ impl<R: BufRead> LineReader<R> {
         self.number += 1;
         let text = builder.finish();
         let trimmed = text.expose().trim_end_matches('\r');
-        if trimmed.len() == text.len() { Ok(Some(text)) } else { Ok(Some(SecretText::copy_from(trimmed))) }
+        if trimmed.len() == text.len() {
+            Ok(Some(text))
+        } else {
+            Ok(Some(SecretText::copy_from(trimmed)))
+        }
     }
 }
 
