@@ -7,7 +7,7 @@
 use rapport_coding::{Label, MainBehaviour};
 use rapport_privacy::SecretText;
 use rapport_scenario::{Affect, Intent, Mood};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::feedback::NudgeKind;
 use crate::scorecard::Gauges;
@@ -19,7 +19,7 @@ use crate::summary::Summary;
 pub struct PeerId(pub u32);
 
 /// What a remote participant may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A standardized-patient actor, who may take over the patient's voice.

@@ -28,6 +28,66 @@ pub enum Command {
     Session(SessionArgs),
     /// Code trainee utterances: JSON lines in on stdin, one JSON line out per input.
     Code,
+    /// Prove the wipe: run a session in a child station with a canary, scan its memory before and
+    /// after the wipe, and its logs and files; exit 1 on any trace after the wipe.
+    WipeCheck(WipeCheckArgs),
+    /// Benchmarks; each prints a table, or one JSON object with --json.
+    Bench(BenchArgs),
+    /// The child station that `wipe-check` drives (a line protocol on stdin; not for people).
+    #[command(hide = true)]
+    WipeCheckStation(WipeCheckStationArgs),
+}
+
+/// Options of `rapport wipe-check`.
+#[derive(Debug, Args)]
+pub struct WipeCheckArgs {
+    /// Seed of the canary and of the patient (random when left out).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The scenario of the session.
+    #[arg(long, default_value = "alcohol-weekend")]
+    pub scenario: String,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Make the child station leak every trainee utterance on purpose, to show the check fails.
+    #[arg(long, hide = true)]
+    pub danger_leak: bool,
+}
+
+/// Options of the hidden child station.
+#[derive(Debug, Args)]
+pub struct WipeCheckStationArgs {
+    /// The scenario of the session.
+    #[arg(long)]
+    pub scenario: String,
+    /// Seed of the patient.
+    #[arg(long)]
+    pub seed: u64,
+    /// Keep a copy of every trainee utterance forever (a deliberate leak).
+    #[arg(long)]
+    pub danger_leak: bool,
+}
+
+/// Options of `rapport bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// What to measure.
+    #[arg(value_enum)]
+    pub area: BenchArea,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// How many sessions to time for each variant.
+    #[arg(long, default_value_t = 30)]
+    pub rounds: u32,
+}
+
+/// The benchmark areas.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum BenchArea {
+    /// The wipe's duration, and the wiping allocator's cost on a scripted session.
+    Wipe,
 }
 
 /// Options of `rapport demo`.

@@ -6,10 +6,16 @@ mod cli;
 mod commands;
 mod logging;
 mod render;
+mod secret_io;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use rapport_wipe::WipingAllocator;
+
+/// Every block the Rust heap frees is zeroed first: no session content survives in freed memory.
+#[global_allocator]
+static ALLOCATOR: WipingAllocator = WipingAllocator::system();
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -58,6 +58,12 @@ const REPORTING: &[&str] = &[
     "means",
     "suggesting",
     "implying",
+    "want",
+    "wants",
+    "wanted",
+    "wish",
+    "hope",
+    "hoping",
 ];
 
 /// Whether a word before `at` in `core` reports someone else's words or the client's fear.

@@ -4,45 +4,13 @@
 //! modules match against what is left after [`strip`]. A turn made only of backchannels
 //! ("Mm-hmm.", "Okay, thanks.") is coded Other with confidence by [`acknowledgement`].
 
-use super::text::{is_exactly, starts};
+use super::text::{is_exactly, starts, starts_any};
 
 /// Words and phrases that open a clause without changing what it does.
 const LEADING_FILLERS: &[&str] = &[
-    "you know",
-    "i mean",
-    "and so",
-    "so",
-    "and",
-    "but",
-    "um",
-    "umm",
-    "uh",
-    "uhm",
-    "er",
-    "erm",
-    "ah",
-    "oh",
-    "well",
-    "okay",
-    "right",
-    "yeah",
-    "yes",
-    "yep",
-    "now",
-    "then",
-    "hmm",
-    "mm",
-    "mm-hmm",
-    "uh-huh",
-    "like",
-    "just",
-    "anyway",
-    "also",
-    "sure",
-    "alright",
-    "gosh",
-    "wow",
-    "huh",
+    "you know", "i mean", "and so", "so", "and", "but", "um", "umm", "uh", "uhm", "er", "erm",
+    "ah", "oh", "well", "okay", "right", "yeah", "yes", "yep", "now", "then", "hmm", "mm",
+    "mm-hmm", "uh-huh", "like", "just", "anyway", "also", "sure", "alright", "gosh", "wow", "huh",
 ];
 
 /// A clause with its leading fillers removed, and whether one of them was "so".
@@ -62,7 +30,8 @@ pub(crate) fn strip<'w, 'a>(words: &'w [&'a str]) -> Core<'w, 'a> {
     let mut led_by_so = false;
     'outer: loop {
         for filler in LEADING_FILLERS {
-            if starts(rest, filler) {
+            // "Well done", "right now you...": not fillers when they carry meaning.
+            if starts(rest, filler) && !starts_any(rest, &["well done", "like a|an|that|this"]) {
                 let len = filler.split(' ').count();
                 // Keep a lone "just": stripping it would leave nothing to code.
                 if rest.len() > len || *filler != "just" {

@@ -174,7 +174,8 @@ pub(crate) fn persuade(core: &[&str], is_question: bool) -> Option<f32> {
         }
     }
     // "If you quit, you can reverse the damage": the benefits of change, argued.
-    if let Some(at) = find(core, "if you quit|stop|stopped|cut|reduce|reduced|gave|switch|switched") {
+    if let Some(at) = find(core, "if you quit|stop|stopped|cut|reduce|reduced|gave|switch|switched")
+    {
         let after = core.get(at + 3..).unwrap_or(&[]);
         if has(after, "you will|would|can|could|might") && !reported_before(core, at) {
             return Some(0.7);

@@ -125,7 +125,7 @@ fn code_text(text: &text::Text<'_>, previous: Option<&[&str]>, permission_grante
             // Greetings and thanks carry nothing else ("So, thanks for coming in today").
             None if fillers::acknowledgement(&[words]) => {}
             None => {
-                push(Label::Affirm, adherence::affirm(core.words));
+                push(Label::Affirm, adherence::affirm(words));
                 let strength = reflections::stem(core.words, core.led_by_so)
                     .or_else(|| clauses.iter().skip(1).find_map(|c| reflections::stem_in_clause(c)))
                     .or_else(|| previous.and_then(|p| reflections::echo(core.words, p)));

@@ -77,8 +77,8 @@ const SUBJECTS: &[&str] = &[
     "drinking",
     "alcohol",
     "cigarettes",
-    "he",
-    "she",
+    "some",
+    "other",
 ];
 
 /// Verbs that make a question an invitation to talk, even in yes/no form ("Can you tell me...").
@@ -117,8 +117,8 @@ const OPEN_OPENERS: &[&str] = &[
     "in what way|ways",
     "i am curious about|what|how|why|whether",
     "i am curious to know|hear",
-    "i wonder what|how|why",
-    "i am wondering what|how|why",
+    "i wonder what|how|why|where",
+    "i am wondering what|how|why|where",
     "i would like to hear|know about|what|how|why|more",
     "i would love to hear|know about|what|how|why|more",
     "i want to hear|know about|what|how|why|more",
@@ -126,6 +126,8 @@ const OPEN_OPENERS: &[&str] = &[
     "let us talk about",
     "let us hear",
     "remind me",
+    "let me ask you",
+    "any thoughts|ideas on|about",
     "what i am interested|curious in|about",
     "i am interested in hearing|knowing|what|how|why",
     "what i would like to know|hear|understand",
@@ -263,7 +265,11 @@ fn embedded(core: &[&str]) -> Option<Question> {
         let inverted = matches!(rest, [wh, aux, subject, ..]
             if WH.contains(wh) && AUXILIARIES.contains(aux) && SUBJECTS.contains(subject));
         let counting = matches!(rest, ["how", amount, ..] if HOW_CLOSED.contains(amount));
-        if inverted || counting {
+        // "... how important is it to you": a scaling question.
+        let scaling = matches!(rest, ["how", _, aux, ..] if AUXILIARIES.contains(aux));
+        let wondering =
+            starts_any(rest, &["i wonder|wondered if|whether", "i am|was wondering if|whether"]);
+        if inverted || counting || scaling || wondering {
             return form(rest, true).map(|q| Question { confidence: 0.75, ..q });
         }
         // "That's great, and is there anything else?": a yes/no question after a conjunction.
@@ -285,13 +291,33 @@ fn embedded(core: &[&str]) -> Option<Question> {
 /// A yes/no question run into the sentence before it, in unpunctuated speech ("okay so did you
 /// try the patch").
 fn yes_no_inside(core: &[&str]) -> Option<Question> {
-    let yes_no = |pair: &[&str]| {
-        matches!(pair, [before, aux, "you" | "your"]
-            if !WH.contains(before) && !matches!(*before, "thank" | "if" | "whether")
-                && matches!(*aux, "do" | "does" | "did" | "are" | "were" | "have" | "would"
-                    | "could" | "can" | "will"))
+    // "... did you ...", "... can't you ...".
+    let yes_no = |window: &[&str]| {
+        let (before, aux, subject) = match window {
+            [before, aux, "not", subject] => (*before, *aux, *subject),
+            [before, aux, subject, _] => (*before, *aux, *subject),
+            _ => return false,
+        };
+        matches!(subject, "you" | "your")
+            && !WH.contains(&before)
+            && !matches!(before, "thank" | "if" | "whether")
+            && matches!(
+                aux,
+                "do" | "does"
+                    | "did"
+                    | "are"
+                    | "were"
+                    | "have"
+                    | "would"
+                    | "could"
+                    | "can"
+                    | "will"
+            )
     };
-    core.windows(3)
+    // An empty slot at the end lets the last three words form a window too.
+    let padded: Vec<&str> = core.iter().copied().chain(std::iter::once("")).collect();
+    padded
+        .windows(4)
         .any(yes_no)
         // The caller takes off the missing-mark penalty, leaving 0.65.
         .then_some(Question { label: Label::ClosedQuestion, confidence: 0.75 })

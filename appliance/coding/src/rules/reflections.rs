@@ -57,6 +57,10 @@ const STRONG_STEMS: &[&str] = &[
     "matters to you",
     "matter to you",
     "means a lot to you",
+    "matters|matter a lot to you",
+    "matters so much to you",
+    "it is as if|though",
+    "i can see you",
     "means so much to you",
 ];
 
@@ -209,7 +213,10 @@ pub(crate) fn stem(core: &[&str], led_by_so: bool) -> Option<f32> {
         if core.iter().any(|w| matches!(*w, "you" | "your" | "yourself")) {
             return Some(0.65);
         }
-        if starts(core, "it|that|this|the|he|she|they|there|things|drinking|smoking") {
+        // "So money.", "So the drinking started after the divorce."
+        if core.len() <= 4
+            || starts(core, "it|that|this|the|he|she|they|there|things|drinking|smoking")
+        {
             return Some(0.55);
         }
     }

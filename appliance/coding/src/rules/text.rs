@@ -181,6 +181,7 @@ impl Normalized {
                 question_mark: false,
             });
         }
+        drop_false_starts(&mut words, &mut sentences);
         let punctuated = self.marks.iter().any(|m| matches!(m, Mark::Sentence { .. }));
         Text { words, sentences, punctuated }
     }
@@ -209,6 +210,55 @@ impl<'a> Text<'a> {
     ) -> impl DoubleEndedIterator<Item = &'s [&'a str]> + 's {
         sentence.clauses.iter().map(|&(start, end)| self.words.get(start..end).unwrap_or(&[]))
     }
+}
+
+/// Short words that are also the start of the next word, and must stay ("so some", "a about").
+const REAL_SHORT_WORDS: &[&str] = &[
+    "a", "i", "an", "as", "at", "be", "do", "go", "he", "in", "is", "it", "me", "my", "no", "of",
+    "on", "or", "so", "to", "up", "us", "we", "and", "are", "but", "can", "for", "the", "you",
+    "our", "out", "now", "how", "she", "her", "his", "one", "all", "any", "not", "own", "too",
+    "then", "they", "them", "what", "your", "some", "with", "this", "that", "here", "there",
+];
+
+/// Drops false starts cut off before the next word ("wh what", "rela related"), keeping the
+/// sentence and clause ranges in step.
+fn drop_false_starts(words: &mut Vec<&str>, sentences: &mut Vec<Sentence>) {
+    let false_start = |word: &str, next: &str| {
+        word.len() < next.len()
+            && word.len() <= 4
+            && next.starts_with(word)
+            && !REAL_SHORT_WORDS.contains(&word)
+    };
+    let dropped: Vec<bool> = words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| words.get(i + 1).is_some_and(|next| false_start(word, next)))
+        .collect();
+    if !dropped.contains(&true) {
+        return;
+    }
+    // The new index of each old index, and of the end.
+    let mut new_index = Vec::with_capacity(words.len() + 1);
+    let mut kept = 0;
+    for &gone in &dropped {
+        new_index.push(kept);
+        if !gone {
+            kept += 1;
+        }
+    }
+    new_index.push(kept);
+    let remap = |i: usize| new_index.get(i).copied().unwrap_or(kept);
+    for sentence in sentences.iter_mut() {
+        sentence.start = remap(sentence.start);
+        sentence.end = remap(sentence.end);
+        for clause in &mut sentence.clauses {
+            *clause = (remap(clause.0), remap(clause.1));
+        }
+        sentence.clauses.retain(|(start, end)| end > start);
+    }
+    sentences.retain(|sentence| sentence.end > sentence.start);
+    let mut flags = dropped.iter();
+    words.retain(|_| !flags.next().copied().unwrap_or(false));
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
@@ -365,7 +415,7 @@ pub(crate) fn matches_at(words: &[&str], at: usize, pattern: &str) -> bool {
     let mut i = at;
     for want in pattern.split(' ') {
         let Some(word) = words.get(i) else { return false };
-        if want != "*" && !want.split('|').any(|alt| alt == *word) {
+        if !token_matches(want, word) {
             return false;
         }
         i += 1;
@@ -373,9 +423,24 @@ pub(crate) fn matches_at(words: &[&str], at: usize, pattern: &str) -> bool {
     true
 }
 
+/// Whether one pattern word (`"took|takes"`, `"*"`, `"you"`) matches `word`.
+fn token_matches(want: &str, word: &str) -> bool {
+    want == "*" || want.split('|').any(|alt| alt == word)
+}
+
 /// Where `pattern` first occurs in `words`.
 pub(crate) fn find(words: &[&str], pattern: &str) -> Option<usize> {
-    (0..words.len()).find(|&at| matches_at(words, at, pattern))
+    // Most patterns open with one plain word: test it directly before the rest of the pattern,
+    // which keeps long inputs cheap.
+    let (first, rest) = match pattern.split_once(' ') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (pattern, None),
+    };
+    let plain = !first.contains('|') && first != "*";
+    words.iter().enumerate().position(|(at, word)| {
+        let head = if plain { first == *word } else { token_matches(first, word) };
+        head && rest.is_none_or(|rest| matches_at(words, at + 1, rest))
+    })
 }
 
 /// Whether `pattern` occurs anywhere in `words`.
@@ -455,6 +520,7 @@ mod tests {
     fn stutters_collapse_and_interjections_survive() {
         assert_eq!(words("I-I think that-that's so-so"), ["i", "think", "that", "is", "so"]);
         assert_eq!(words("whe-when-when are you"), ["when", "are", "you"]);
+        assert_eq!(words("wh what rela related so some"), ["what", "related", "so", "some"]);
         assert_eq!(words("Mm-hmm. Uh-huh mhm"), ["mm-hmm", "uh-huh", "mm-hmm"]);
     }
 

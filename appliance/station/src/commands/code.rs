@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
 use super::session::LineReader;
+use crate::secret_io::{SecretReader, SecretWriter};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,9 +44,9 @@ struct Failure {
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let coder = RuleCoder::new();
-    let stdin = std::io::stdin();
-    let mut out = std::io::stdout().lock();
-    code_stream(&coder, stdin.lock(), &mut out)?;
+    let input = SecretReader::stdin().context("while opening stdin")?;
+    let mut out = SecretWriter::stdout().context("while opening stdout")?;
+    code_stream(&coder, input, &mut out)?;
     Ok(ExitCode::SUCCESS)
 }
 

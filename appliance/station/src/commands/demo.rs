@@ -13,6 +13,7 @@ use super::session::{find, finish_summary, start};
 use crate::catalog;
 use crate::cli::DemoArgs;
 use crate::render;
+use crate::secret_io::SecretWriter;
 
 /// The trainee's lines of the demo.
 const SCRIPT: &str = include_str!("../../demo/alcohol-weekend.txt");
@@ -21,7 +22,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let load = catalog::builtin();
     let catalog = load.catalog;
     let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut progression = Progression::default();
     render::brief(&mut out, scenario)?;
     let (mut session, opening) = start(scenario, args.seed);

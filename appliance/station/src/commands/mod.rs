@@ -1,11 +1,17 @@
 //! One module per subcommand; [`run`] dispatches.
 
+mod bench;
 mod code;
 mod demo;
 mod scenarios;
 mod session;
+mod wipe_check;
 
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+use rapport_wipe::MemoryLock;
+use tracing::warn;
 
 use crate::cli::{Cli, Command};
 
@@ -13,11 +19,40 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => kiosk(cli.headless),
-        Some(Command::Demo(args)) => demo::run(&args),
+        Some(Command::Demo(args)) => {
+            harden()?;
+            demo::run(&args)
+        }
         Some(Command::Scenarios(command)) => scenarios::run(command),
-        Some(Command::Session(args)) => session::run(&args),
-        Some(Command::Code) => code::run(),
+        Some(Command::Session(args)) => {
+            harden()?;
+            session::run(&args)
+        }
+        Some(Command::Code) => {
+            harden()?;
+            code::run()
+        }
+        Some(Command::WipeCheck(args)) => wipe_check::run(&args),
+        Some(Command::WipeCheckStation(args)) => {
+            harden()?;
+            wipe_check::station(&args)
+        }
+        Some(Command::Bench(args)) => {
+            harden()?;
+            bench::run(&args)
+        }
     }
+}
+
+/// Hardens the process before any session content exists. Commands run from a terminal lock
+/// memory when the limit allows and say so when it does not; the kiosk will require it.
+fn harden() -> anyhow::Result<()> {
+    let hardening =
+        rapport_wipe::harden(MemoryLock::BestEffort).context("while hardening the process")?;
+    if let Some(reason) = hardening.memory_lock_skipped {
+        warn!(reason = %reason, "memory is not locked against swap");
+    }
+    Ok(())
 }
 
 /// The kiosk itself: the touchscreen UI, audio and remote peers.

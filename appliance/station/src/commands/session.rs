@@ -2,7 +2,7 @@
 //! terminal.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal as _, Write};
+use std::io::{BufRead, IsTerminal as _, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,6 +18,7 @@ use tracing::info;
 use crate::catalog;
 use crate::cli::SessionArgs;
 use crate::render;
+use crate::secret_io::{SecretReader, SecretWriter};
 
 pub fn run(args: &SessionArgs) -> anyhow::Result<ExitCode> {
     if args.audio_in.is_some() {
@@ -82,8 +83,8 @@ fn scripted(
 ) -> anyhow::Result<ExitCode> {
     let file =
         File::open(path).with_context(|| format!("while opening the script {}", path.display()))?;
-    let mut lines = LineReader::new(BufReader::new(file));
-    let mut out = std::io::stdout().lock();
+    let mut lines = LineReader::new(SecretReader::new(file));
+    let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut progression = Progression::default();
     let (mut session, opening) = start(scenario, seed);
     emit_json(&mut out, &opening)?;
@@ -130,10 +131,9 @@ fn emit_json(out: &mut impl Write, events: &[SessionEvent]) -> anyhow::Result<()
 
 /// A conversation typed at the terminal.
 fn interactive(catalog: &Catalog, scenario: &Scenario, seed: u64) -> anyhow::Result<ExitCode> {
-    let stdin = std::io::stdin();
-    let prompt = stdin.is_terminal();
-    let mut lines = LineReader::new(stdin.lock());
-    let mut out = std::io::stdout().lock();
+    let prompt = std::io::stdin().is_terminal();
+    let mut lines = LineReader::new(SecretReader::stdin().context("while opening stdin")?);
+    let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut progression = Progression::default();
     render::brief(&mut out, scenario)?;
     writeln!(out, "Type what you would say and press Enter. /end finishes, Ctrl-D too.\n")?;
@@ -273,6 +273,8 @@ fn push_utf8(builder: &mut SecretTextBuilder, pending: &mut Vec<u8>, bytes: &[u8
 
 #[cfg(test)]
 mod tests {
+    use std::io::BufReader;
+
     use super::*;
 
     #[test]
