@@ -2,7 +2,8 @@
 //!
 //! [`Label`] is the fine code (MITI 4.2 behaviours, with questions split into open and closed);
 //! [`MainBehaviour`] is the four-way grouping that corpora such as AnnoMI annotate.
-//! The rule coder in [`crate::rules`] produces labels; the session and scenario crates read them.
+//! The rule coder ([`crate::RuleCoder`]) produces labels; the session and scenario crates read
+//! them.
 
 use std::fmt;
 

@@ -108,9 +108,9 @@ fn labels_round_trip_through_their_names() {
     for label in Label::ALL {
         assert_eq!(Label::parse(label.as_str()), Some(label));
         assert_eq!(label.to_string(), label.as_str());
-        let json = serde_json::to_string(&label).unwrap();
+        let json = serde_json::to_string(&label).expect("a label serializes");
         assert_eq!(json, format!("\"{}\"", label.as_str()));
-        assert_eq!(serde_json::from_str::<Label>(&json).unwrap(), label);
+        assert_eq!(serde_json::from_str::<Label>(&json).expect("a label deserializes"), label);
         assert!(!label.display_name().is_empty());
     }
     assert_eq!(Label::parse("Open_Question"), None);
@@ -123,7 +123,10 @@ fn labels_round_trip_through_their_names() {
     assert_eq!(Label::PersuadeWithPermission.display_name(), "Advice with permission");
     for main in MainBehaviour::ALL {
         assert_eq!(MainBehaviour::parse(main.as_str()), Some(main));
-        assert_eq!(serde_json::to_string(&main).unwrap(), format!("\"{}\"", main.as_str()));
+        assert_eq!(
+            serde_json::to_string(&main).expect("a main behaviour serializes"),
+            format!("\"{}\"", main.as_str())
+        );
     }
 }
 

@@ -57,7 +57,11 @@ fn the_shipped_catalog_is_complete_and_valid() {
         assert!(scenario.facts.len() >= 2, "{}", scenario.id);
         for intent in Intent::ALL.into_iter().filter(|i| !i.is_bookend()) {
             for mood in Mood::ALL {
-                assert!(scenario.lines_for(intent, mood).next().is_some(), "{} {intent:?}", scenario.id);
+                assert!(
+                    scenario.lines_for(intent, mood).next().is_some(),
+                    "{} {intent:?}",
+                    scenario.id
+                );
             }
         }
     }
@@ -92,13 +96,28 @@ fn a_partial_effect_keeps_the_other_defaults() {
 fn each_mistake_is_located_and_explained() {
     let cases: [(&str, &str, &str, &str); 9] = [
         ("difficulty = 1", "difficulty = 0", "difficulty = 1", "difficulty must be from 1 to 5"),
-        ("skill = \"motivational_interviewing\"", "skill = \"hypnosis\"", "skill =", "unknown skill \"hypnosis\""),
+        (
+            "skill = \"motivational_interviewing\"",
+            "skill = \"hypnosis\"",
+            "skill =",
+            "unknown skill \"hypnosis\"",
+        ),
         ("rapport = 45", "rapport = 450", "rapport = 45", "rapport must be from 0 to 100, not 450"),
         ("goal = 70", "goal = 40", "goal = 70", "goal must be at least 30 above"),
-        ("walkout = 90", "walkout = 20", "walkout = 90", "walkout must be above the starting resistance"),
+        (
+            "walkout = 90",
+            "walkout = 20",
+            "walkout = 90",
+            "walkout must be above the starting resistance",
+        ),
         ("max_turns = 38", "max_turns = 5", "max_turns = 38", "max_turns must be from 20 to 80"),
         ("format = 1", "format = 2", "format = 1", "unsupported format 2"),
-        ("id = \"alcohol-weekend\"", "id = \"Alcohol Weekend\"", "id = \"alcohol-weekend\"", "must be lowercase letters, digits and '-'"),
+        (
+            "id = \"alcohol-weekend\"",
+            "id = \"Alcohol Weekend\"",
+            "id = \"alcohol-weekend\"",
+            "must be lowercase letters, digits and '-'",
+        ),
         ("age = 44", "age = \"forty\"", "age = 44", "invalid type"),
     ];
     for (from, to, needle, message) in cases {
@@ -130,7 +149,9 @@ fn thin_scenarios_are_refused_with_every_gap_named() {
         Err(errors) => errors,
     };
     let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-    assert!(messages.iter().any(|m| m.contains("intent \"answer_open\"") && m.contains("\"guarded\"")));
+    assert!(
+        messages.iter().any(|m| m.contains("intent \"answer_open\"") && m.contains("\"guarded\""))
+    );
     assert!(messages.iter().any(|m| m.contains("intent \"opening\" needs at least 2")));
     assert!(messages.iter().any(|m| m.contains("at least 50 phrasings")));
     // Several problems are reported in one pass.

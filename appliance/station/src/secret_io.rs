@@ -25,7 +25,12 @@ pub struct SecretReader<R> {
 impl<R: Read> SecretReader<R> {
     /// Reads from `inner`.
     pub fn new(inner: R) -> Self {
-        Self { inner, buffer: Zeroizing::new(vec![0; BUFFER].into_boxed_slice()), position: 0, filled: 0 }
+        Self {
+            inner,
+            buffer: Zeroizing::new(vec![0; BUFFER].into_boxed_slice()),
+            position: 0,
+            filled: 0,
+        }
     }
 }
 

@@ -143,7 +143,15 @@ fn a_scripted_session_matches_its_golden_transcript() {
     }
     let golden = std::fs::read_to_string(&golden_path)
         .expect("the golden file (RAPPORT_UPDATE_GOLDEN=1 writes it)");
-    assert_eq!(actual, golden, "the transcript changed; review, then RAPPORT_UPDATE_GOLDEN=1");
+    for (number, (got, want)) in actual.lines().zip(golden.lines()).enumerate() {
+        assert_eq!(
+            got,
+            want,
+            "line {} of the transcript changed; review, then RAPPORT_UPDATE_GOLDEN=1",
+            number + 1
+        );
+    }
+    assert_eq!(actual.lines().count(), golden.lines().count(), "the transcript's length changed");
 }
 
 #[test]
@@ -255,4 +263,76 @@ fn bad_arguments_and_missing_files_get_clear_errors() {
 
     let output = run(rapport().args(["session", "--scenario"]));
     assert_eq!(output.status.code(), Some(2), "clap's usage error");
+}
+
+#[test]
+fn the_wipe_leaves_no_trace_and_a_deliberate_leak_is_caught() {
+    let clean = run(rapport().args(["wipe-check", "--seed", "11", "--json"]));
+    assert!(clean.status.success(), "{}\n{}", stdout(&clean), stderr(&clean));
+    let report: serde_json::Value =
+        serde_json::from_str(stdout(&clean).trim()).expect("one JSON report");
+    assert!(
+        report["before_wipe"]["canary"].as_u64() > Some(0),
+        "the scan looks in the right places"
+    );
+    assert_eq!(report["after_wipe"]["canary"], 0, "{report}");
+    assert_eq!(report["after_wipe"]["tail"], 0, "{report}");
+    assert_eq!(report["logs"]["canary"], 0);
+    assert_eq!(report["files"]["canary"], 0);
+    assert_eq!(report["clean"], true);
+
+    let leaky = run(rapport().args(["wipe-check", "--seed", "11", "--json", "--danger-leak"]));
+    assert_eq!(leaky.status.code(), Some(1), "a leaking station must fail the check");
+    let report: serde_json::Value =
+        serde_json::from_str(stdout(&leaky).trim()).expect("one JSON report");
+    assert!(report["after_wipe"]["canary"].as_u64() > Some(0), "{report}");
+    assert_eq!(report["clean"], false);
+}
+
+#[test]
+fn session_commands_harden_the_process() {
+    // `rapport code` waits on stdin: inspect it while it runs.
+    let mut child = rapport()
+        .arg("code")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("rapport code starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"{\"text\": \"Hello\"}\n").expect("writing");
+    let mut answer = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut answer).expect("an answer");
+    // By now hardening has run; /proc tells the process's limits.
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).expect("limits");
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).expect("core line");
+    assert!(core.split_whitespace().nth(4) == Some("0"), "core files are off: {core}");
+    drop(stdin);
+    child.wait().expect("exits");
+}
+
+#[test]
+fn an_interactive_session_takes_typed_lines_until_end() {
+    let mut child = rapport()
+        .args(["session", "--scenario", "scan-results-fear", "--seed", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rapport session starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"How are you feeling right now?\n\nThat sounds frightening.\n/end\n")
+        .expect("typing");
+    drop(stdin);
+    let output = child.wait_with_output().expect("the session ends");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("== Waiting for a lung biopsy"), "the brief comes first: {text}");
+    assert!(text.contains("You: How are you feeling right now?"), "{text}");
+    assert!(text.contains("You: That sounds frightening."), "{text}");
+    assert!(text.contains("[Open question"), "{text}");
+    assert!(text.contains("-- You ended the conversation --"), "{text}");
+    assert!(text.contains("== Summary: below fair"), "two lines are not a rated session: {text}");
+    assert!(text.trim_end().ends_with("nothing of this conversation remains on the station."));
 }

@@ -101,3 +101,25 @@ fn perturb_c_heap() {
     let accepted = unsafe { libc::mallopt(libc::M_PERTURB, PERTURB_BYTE) };
     debug_assert_eq!(accepted, 1, "glibc accepts M_PERTURB");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hardening_turns_dumps_and_core_files_off() {
+        // This changes the test process itself, which is harmless: it only cannot dump core.
+        let hardening = harden(MemoryLock::BestEffort).expect("best effort never fails on locking");
+        assert_eq!(prctl::get_dumpable().ok(), Some(false));
+        assert_eq!(getrlimit(Resource::RLIMIT_CORE).ok(), Some((0, 0)));
+        assert_eq!(hardening.memory_locked, hardening.memory_lock_skipped.is_none());
+    }
+
+    #[test]
+    fn a_required_lock_under_a_low_limit_is_a_clear_error() {
+        let error = HardeningError::MemlockLimit { limit: 8 * 1024 * 1024 };
+        let message = error.to_string();
+        assert!(message.contains("8388608 bytes"), "{message}");
+        assert!(message.contains("LimitMEMLOCK=infinity"), "{message}");
+    }
+}

@@ -8,7 +8,10 @@
 //! - [`scan`]: reads another process's memory, as root, and counts where a canary occurs. This is
 //!   how `rapport wipe-check` proves that a wipe worked.
 
-#![allow(unsafe_code, reason = "a global allocator and libc's mallopt cannot be written without it")]
+#![allow(
+    unsafe_code,
+    reason = "a global allocator and libc's mallopt cannot be written without it"
+)]
 
 mod allocator;
 mod canary;

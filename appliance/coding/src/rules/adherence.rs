@@ -123,8 +123,12 @@ const AFFIRM_STRONG: &[&str] = &[
     "thanks for being honest|open",
     "thank you for sharing|trusting",
     "thanks for sharing|trusting",
-    "you are really|very|so|clearly|obviously|incredibly strong|resilient|determined|resourceful|committed|brave|persistent|dedicated|insightful|thoughtful|caring|devoted|capable",
-    "you are strong|resilient|determined|resourceful|committed|persistent|dedicated|insightful|capable",
+    "you are really|very|so|clearly|obviously|incredibly strong|resilient|determined|brave",
+    "you are really|very|so|clearly|obviously|incredibly resourceful|committed|persistent",
+    "you are really|very|so|clearly|obviously|incredibly dedicated|insightful|thoughtful",
+    "you are really|very|so|clearly|obviously|incredibly caring|devoted|capable",
+    "you are strong|resilient|determined|resourceful|committed|persistent|dedicated",
+    "you are insightful|capable",
     "you have a lot of strength|courage|determination|insight|resilience|willpower",
     "your determination|commitment|courage|honesty|persistence|dedication|resilience",
     "you are doing great|well|amazing|fantastic|brilliantly",
@@ -341,15 +345,15 @@ const CONFRONT_WEAK: &[&str] = &["you are just", "you do not care"];
 /// `question_mark` says whether the sentence ended in "?": a bare "Really?" after the client's
 /// claim reads as disbelief, a weak confront.
 pub(crate) fn confront(core: &[&str], question_mark: bool) -> Option<f32> {
-    if let Some(at) = find_any(core, CONFRONT_STRONG) {
-        if !reported_before(core, at) {
-            return Some(0.85);
-        }
+    if let Some(at) = find_any(core, CONFRONT_STRONG)
+        && !reported_before(core, at)
+    {
+        return Some(0.85);
     }
-    if let Some(at) = find_any(core, CONFRONT_WEAK) {
-        if !reported_before(core, at) {
-            return Some(0.6);
-        }
+    if let Some(at) = find_any(core, CONFRONT_WEAK)
+        && !reported_before(core, at)
+    {
+        return Some(0.6);
     }
     // "You always..." and "You never..." as a verdict on the client, said as an opening.
     if starts_any(core, &["you always", "you never"]) && !question_mark {

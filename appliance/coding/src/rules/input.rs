@@ -168,10 +168,10 @@ pub(crate) fn persuade(core: &[&str], is_question: bool) -> Option<f32> {
             starts_any(core, &["how about", "what about"]) && has_any(core, PERSUADE_WEAK);
         return suggests.then_some(0.65);
     }
-    if let Some(at) = find_any(core, PERSUADE_WEAK) {
-        if !reported_before(core, at) {
-            return Some(0.7);
-        }
+    if let Some(at) = find_any(core, PERSUADE_WEAK)
+        && !reported_before(core, at)
+    {
+        return Some(0.7);
     }
     // "If you quit, you can reverse the damage": the benefits of change, argued.
     if let Some(at) = find(core, "if you quit|stop|stopped|cut|reduce|reduced|gave|switch|switched")
@@ -266,12 +266,15 @@ const INFORMATION_STRONG: &[&str] = &[
     "it is common|normal|typical|usual",
     "it is very|quite|really|pretty common|normal|typical",
     "this medication|medicine|drug|treatment|patch|gum|inhaler|vaccine",
-    "the medication|medicine|patch|gum|nicotine|program|programme|clinic|group|service|treatment|vaccine",
+    "the medication|medicine|patch|gum|nicotine|treatment|vaccine",
+    "the program|programme|clinic|group|service",
     "nicotine replacement",
-    "there are several|many|some|different|other options|ways|treatments|programs|programmes|medications|things",
+    "there are several|many|some|different|other options|ways|treatments|medications|things",
+    "there are several|many|some|different|other programs|programmes",
     "there are a few|couple|number",
     "we offer|provide|run",
-    "there is a|an program|programme|group|clinic|service|class|medication|option|app|website|hotline|number",
+    "there is a|an program|programme|group|clinic|service|class|medication|option",
+    "there is a|an app|website|hotline|number",
     "the way it works",
     "what happens is",
     "i am going to prescribe|refer|give you",
@@ -290,7 +293,8 @@ const INFORMATION_STRONG: &[&str] = &[
     "is defined as",
     "technically",
     "cause|causes|caused cancer|damage|disease|problems|heart|liver|lung|stroke|strokes",
-    "alcohol|smoking|nicotine|cigarettes|tobacco|vaping|drinking is|are|can|causes|increases|affects|raises|damages|makes",
+    "alcohol|smoking|nicotine|cigarettes|tobacco|vaping|drinking is|are|can|causes|makes",
+    "alcohol|smoking|nicotine|cigarettes|tobacco|vaping|drinking increases|affects|raises|damages",
     "give you a handout|leaflet|pamphlet|brochure|booklet",
     "this|a|the handout|leaflet|pamphlet|brochure|booklet",
     "some information about|on",
@@ -312,8 +316,8 @@ pub(crate) fn information(core: &[&str]) -> Option<f32> {
         return Some(0.75);
     }
     // "Your liver tests came back high": a result about the client.
-    if let ["your", next, ..] = core {
-        if matches!(
+    if let ["your", next, ..] = core
+        && matches!(
             *next,
             "test"
                 | "tests"
@@ -334,9 +338,9 @@ pub(crate) fn information(core: &[&str]) -> Option<f32> {
                 | "prescription"
                 | "dose"
                 | "appointment"
-        ) {
-            return Some(0.75);
-        }
+        )
+    {
+        return Some(0.75);
     }
     if starts_any(core, &["the body|liver|brain|heart|lungs", "exercise is|can|helps"]) {
         return Some(0.65);

@@ -45,18 +45,18 @@ use crate::{Coder, Context};
 use text::Normalized;
 
 /// Confidence of Other when nothing at all matched: shown as uncertain.
-pub(crate) const NO_CUE: f32 = 0.4;
+const NO_CUE: f32 = 0.4;
 /// Confidence of Other for a turn of pure backchannel or greeting ("Mm-hmm.", "Thanks.").
 const ACKNOWLEDGEMENT: f32 = 0.85;
 /// Confidence of Other for a backchannel with a question mark ("Yeah?").
 const ASKED_ACKNOWLEDGEMENT: f32 = 0.55;
 /// Cues below this are weak: they yield to strong cues lower in the precedence.
-pub(crate) const WEAK_CUE: f32 = 0.65;
+const WEAK_CUE: f32 = 0.65;
 /// How much more certain a later cue must be to win over an earlier one (see the module
 /// documentation).
 const MARGIN: f32 = 0.1;
 /// Cues at or above this are strong.
-pub(crate) const STRONG_CUE: f32 = 0.85;
+const STRONG_CUE: f32 = 0.85;
 /// Taken off a reflection stem spoken with a question mark ("So you feel stuck?"): MITI codes it
 /// as a reflection, but it could be a closed question.
 const RISING_PENALTY: f32 = 0.15;

@@ -203,10 +203,10 @@ pub(crate) fn stem(core: &[&str], led_by_so: bool) -> Option<f32> {
     if !starts(core, "if") && has_any(core, INNER_AFTER_YOU) {
         return Some(0.7);
     }
-    if let ["your", next, ..] = core {
-        if !CLINICAL_AFTER_YOUR.contains(next) {
-            return Some(0.6);
-        }
+    if let ["your", next, ..] = core
+        && !CLINICAL_AFTER_YOUR.contains(next)
+    {
+        return Some(0.6);
     }
     // "So I'll see you next week", "so let's look at...": the trainee's own plans.
     if led_by_so && !starts_any(core, &["i", "we", "let us", "let me"]) {

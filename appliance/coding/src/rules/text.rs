@@ -274,10 +274,10 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 fn end_word(word_start: &mut Option<usize>, buf: &str, marks: &mut Vec<Mark>) {
-    if let Some(start) = word_start.take() {
-        if buf.len() > start {
-            marks.push(Mark::Word(start, buf.len()));
-        }
+    if let Some(start) = word_start.take()
+        && buf.len() > start
+    {
+        marks.push(Mark::Word(start, buf.len()));
     }
 }
 
@@ -313,17 +313,17 @@ fn spell_out(word: &str) -> [Option<&str>; 3] {
     let Some((base, tail)) = word.split_once('\'') else {
         return [Some(word), None, None];
     };
-    if tail == "t" {
-        if let Some(stem) = base.strip_suffix('n') {
-            let stem = match stem {
-                "ca" => "can",
-                "wo" => "will",
-                "sha" => "shall",
-                "ai" => "is",
-                other => other,
-            };
-            return [Some(stem), Some("not"), None];
-        }
+    if tail == "t"
+        && let Some(stem) = base.strip_suffix('n')
+    {
+        let stem = match stem {
+            "ca" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            "ai" => "is",
+            other => other,
+        };
+        return [Some(stem), Some("not"), None];
     }
     let second = match tail {
         "re" => "are",
@@ -412,15 +412,10 @@ fn fixed_spelling(word: &str) -> Option<[Option<&'static str>; 3]> {
 /// A pattern is words separated by single spaces; a word may list alternatives with `|`
 /// (`"took|takes"`), and `*` matches any one word.
 pub(crate) fn matches_at(words: &[&str], at: usize, pattern: &str) -> bool {
-    let mut i = at;
-    for want in pattern.split(' ') {
-        let Some(word) = words.get(i) else { return false };
-        if !token_matches(want, word) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    pattern
+        .split(' ')
+        .enumerate()
+        .all(|(i, want)| words.get(at + i).is_some_and(|word| token_matches(want, word)))
 }
 
 /// Whether one pattern word (`"took|takes"`, `"*"`, `"you"`) matches `word`.
@@ -480,11 +475,11 @@ pub(crate) fn stem(word: &str) -> &str {
         if suffix.ends_with('s') && word.ends_with("ss") && !word.ends_with("sses") {
             continue;
         }
-        if let Some(rest) = word.strip_suffix(suffix) {
-            if rest.chars().count() >= 3 {
-                base = rest;
-                break;
-            }
+        if let Some(rest) = word.strip_suffix(suffix)
+            && rest.chars().count() >= 3
+        {
+            base = rest;
+            break;
         }
     }
     match base.strip_suffix('e') {

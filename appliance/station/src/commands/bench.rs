@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rapport_privacy::SecretText;
+use rapport_scenario::Scenario;
 use rapport_session::{Event, SessionEvent};
 use serde::Serialize;
 
@@ -38,9 +39,7 @@ struct WipeFigures {
 
 /// One scripted session, start to summary; returns how long the whole session took and how long
 /// its wipe took (dropping what the screens held, then the engine's own wipe).
-fn one_session(seed: u64) -> anyhow::Result<(Duration, Duration)> {
-    let catalog = catalog::builtin().catalog;
-    let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
+fn one_session(scenario: &Scenario, seed: u64) -> anyhow::Result<(Duration, Duration)> {
     let started = Instant::now();
     let (mut session, mut on_screen) = start(scenario, seed);
     for line in SCRIPT.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
@@ -73,21 +72,23 @@ fn one_session(seed: u64) -> anyhow::Result<(Duration, Duration)> {
 
 fn wipe(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let rounds = args.rounds.max(1);
+    let catalog = catalog::builtin().catalog;
+    let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
     let mut wiping = Vec::new();
     let mut baseline = Vec::new();
     let mut wipes = Vec::new();
     // Warm caches once in each mode, then interleave the two so noise hits both alike.
     for enabled in [true, false] {
         rapport_wipe::danger_set_wiping(enabled);
-        one_session(0)?;
+        one_session(scenario, 0)?;
     }
     for round in 0..rounds {
         rapport_wipe::danger_set_wiping(true);
-        let (total, wipe) = one_session(u64::from(round))?;
+        let (total, wipe) = one_session(scenario, u64::from(round))?;
         wiping.push(total);
         wipes.push(wipe);
         rapport_wipe::danger_set_wiping(false);
-        let (total, _) = one_session(u64::from(round))?;
+        let (total, _) = one_session(scenario, u64::from(round))?;
         baseline.push(total);
     }
     // Never leave the process without wiping, whatever happens next.
@@ -114,10 +115,26 @@ fn wipe(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     } else {
         writeln!(out, "bench wipe: {rounds} scripted sessions per variant (median)")?;
         writeln!(out, "{:<42} {:>10}", "figure", "value")?;
-        writeln!(out, "{:<42} {:>10.3}", "session, wiping allocator (ms)", figures.session_ms_wiping)?;
-        writeln!(out, "{:<42} {:>10.3}", "session, wiping off: baseline (ms)", figures.session_ms_baseline)?;
-        writeln!(out, "{:<42} {:>10.3}", "allocator cost (wiping / baseline)", figures.allocator_cost_ratio)?;
-        writeln!(out, "{:<42} {:>10.3}", "wipe at session end, median (ms)", figures.wipe_ms_median)?;
+        writeln!(
+            out,
+            "{:<42} {:>10.3}",
+            "session, wiping allocator (ms)", figures.session_ms_wiping
+        )?;
+        writeln!(
+            out,
+            "{:<42} {:>10.3}",
+            "session, wiping off: baseline (ms)", figures.session_ms_baseline
+        )?;
+        writeln!(
+            out,
+            "{:<42} {:>10.3}",
+            "allocator cost (wiping / baseline)", figures.allocator_cost_ratio
+        )?;
+        writeln!(
+            out,
+            "{:<42} {:>10.3}",
+            "wipe at session end, median (ms)", figures.wipe_ms_median
+        )?;
         writeln!(out, "{:<42} {:>10.3}", "wipe at session end, max (ms)", figures.wipe_ms_max)?;
         writeln!(out, "{:<42} {:>10.3}", "wipe target (ms)", WIPE_TARGET_MS)?;
     }

@@ -119,9 +119,11 @@ pub fn run(args: &WipeCheckArgs) -> anyhow::Result<ExitCode> {
         for step in steps(&canary) {
             send(&mut stdin, &mut stdout, &step)?;
         }
-        let before = scan_process(pid, &needles).context("while scanning the child before the wipe")?;
+        let before =
+            scan_process(pid, &needles).context("while scanning the child before the wipe")?;
         send(&mut stdin, &mut stdout, &Step::Wipe)?;
-        let after = scan_process(pid, &needles).context("while scanning the child after the wipe")?;
+        let after =
+            scan_process(pid, &needles).context("while scanning the child after the wipe")?;
         Ok((before, after))
     })();
     drop(stdin);
@@ -130,7 +132,8 @@ pub fn run(args: &WipeCheckArgs) -> anyhow::Result<ExitCode> {
     let (before, after) = match outcome {
         Ok(scans) => scans,
         Err(error) => {
-            let tail = String::from_utf8_lossy(&logs[logs.len().saturating_sub(2000)..]).into_owned();
+            let tail =
+                String::from_utf8_lossy(&logs[logs.len().saturating_sub(2000)..]).into_owned();
             return Err(error.context(format!("the child station ({status}) said:\n{tail}")));
         }
     };
@@ -178,7 +181,11 @@ fn spawn_child(args: &WipeCheckArgs, seed: u64, home: &Path) -> anyhow::Result<C
     command.spawn().context("while starting the child station")
 }
 
-fn send(stdin: &mut ChildStdin, stdout: &mut BufReader<ChildStdout>, step: &Step) -> anyhow::Result<()> {
+fn send(
+    stdin: &mut ChildStdin,
+    stdout: &mut BufReader<ChildStdout>,
+    step: &Step,
+) -> anyhow::Result<()> {
     let mut line = serde_json::to_string(step).context("while encoding a step")?;
     line.push('\n');
     stdin.write_all(line.as_bytes()).context("while writing to the child station")?;
@@ -197,13 +204,15 @@ fn files_hits(dir: &Path, canary: &Canary) -> anyhow::Result<Hits> {
     let mut hits = Hits::default();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("while listing {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("while listing {}", dir.display()))?
+        {
             let path = entry.with_context(|| format!("while listing {}", dir.display()))?.path();
             if path.is_dir() {
                 pending.push(path);
             } else {
-                let bytes =
-                    std::fs::read(&path).with_context(|| format!("while reading {}", path.display()))?;
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("while reading {}", path.display()))?;
                 let found = Hits::in_bytes(&bytes, canary);
                 hits.canary += found.canary;
                 hits.tail += found.tail;
