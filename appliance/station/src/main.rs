@@ -4,9 +4,11 @@
 mod catalog;
 mod cli;
 mod commands;
+mod config;
 mod logging;
 mod render;
 mod secret_io;
+mod systemd;
 
 use std::process::ExitCode;
 

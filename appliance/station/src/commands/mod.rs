@@ -3,6 +3,7 @@
 mod bench;
 mod code;
 mod demo;
+mod headless;
 mod scenarios;
 mod session;
 mod wipe_check;
@@ -18,6 +19,7 @@ use crate::cli::{Cli, Command};
 /// Runs what the command line asked for.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        None if cli.headless => headless::run(),
         None => kiosk(cli.headless),
         Some(Command::Demo(args)) => {
             harden()?;

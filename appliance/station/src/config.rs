@@ -1,0 +1,128 @@
+//! The station's configuration: `/etc/rapport/station.toml` (read-only, baked into the image),
+//! overlaid key by key by `station.toml` on the data partition, which a lab may change.
+//!
+//! Every key is optional; a missing file is the defaults. A malformed file is an error naming the
+//! file, the line and the key.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rapport_wipe::MemoryLock;
+use serde::Deserialize;
+
+/// Where the image puts the base configuration; `RAPPORT_CONFIG` names another file.
+pub const BASE_CONFIG: &str = "/etc/rapport/station.toml";
+/// The station's one writable partition.
+pub const DEFAULT_DATA_DIR: &str = "/var/lib/rapport";
+/// The overlay's file name inside the data directory.
+const OVERLAY_NAME: &str = "station.toml";
+
+/// One configuration file, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    data_dir: Option<PathBuf>,
+    scenarios: Option<PathBuf>,
+    memory_lock: Option<MemoryLockSetting>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum MemoryLockSetting {
+    Required,
+    BestEffort,
+}
+
+/// The configuration in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StationConfig {
+    /// The writable data partition (aggregates, the configuration overlay).
+    pub data_dir: PathBuf,
+    /// A scenario folder; the built-in catalog when `None`.
+    pub scenarios: Option<PathBuf>,
+    /// Whether the station refuses to run when it cannot lock its memory against swap.
+    pub memory_lock: MemoryLock,
+}
+
+impl StationConfig {
+    /// Reads the base file (`RAPPORT_CONFIG` or [`BASE_CONFIG`]) and the overlay in its data
+    /// directory.
+    pub fn load() -> anyhow::Result<Self> {
+        let base = std::env::var_os("RAPPORT_CONFIG")
+            .map_or_else(|| PathBuf::from(BASE_CONFIG), PathBuf::from);
+        Self::load_from(&base)
+    }
+
+    /// Reads `base` and the overlay in the data directory it names.
+    pub fn load_from(base: &Path) -> anyhow::Result<Self> {
+        let base = read(base)?.unwrap_or_default();
+        let data_dir = base.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let overlay = read(&data_dir.join(OVERLAY_NAME))?.unwrap_or_default();
+        let lock = overlay.memory_lock.or(base.memory_lock).unwrap_or(MemoryLockSetting::Required);
+        Ok(Self {
+            // The overlay lives in the data directory, so it cannot move it.
+            data_dir,
+            scenarios: overlay.scenarios.or(base.scenarios),
+            memory_lock: match lock {
+                MemoryLockSetting::Required => MemoryLock::Required,
+                MemoryLockSetting::BestEffort => MemoryLock::BestEffort,
+            },
+        })
+    }
+}
+
+/// The file at `path`, or `None` when there is none.
+fn read(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(error).with_context(|| format!("while reading {}", path.display()));
+        }
+    };
+    let file: ConfigFile = toml::from_str(&text).map_err(|error| {
+        let line = error.span().map_or(1, |span| text[..span.start].matches('\n').count() + 1);
+        anyhow::anyhow!("{}:{line}: {}", path.display(), error.message().trim())
+    })?;
+    Ok(Some(file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_overlay_wins_key_by_key_and_missing_files_are_defaults() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).expect("mkdir");
+        let base = dir.path().join("station.toml");
+        std::fs::write(
+            &base,
+            format!("data_dir = {:?}\nscenarios = \"/usr/share/rapport/scenarios\"\n", data),
+        )
+        .expect("writing");
+        std::fs::write(data.join("station.toml"), "memory_lock = \"best_effort\"\n")
+            .expect("writing");
+        let config = StationConfig::load_from(&base).expect("valid");
+        assert_eq!(config.data_dir, data);
+        assert_eq!(config.scenarios, Some(PathBuf::from("/usr/share/rapport/scenarios")));
+        assert_eq!(config.memory_lock, MemoryLock::BestEffort);
+
+        let none = StationConfig::load_from(&dir.path().join("absent.toml")).expect("defaults");
+        assert_eq!(none.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(none.memory_lock, MemoryLock::Required);
+    }
+
+    #[test]
+    fn a_malformed_file_names_its_line() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let base = dir.path().join("station.toml");
+        std::fs::write(&base, "\nmemory_lock = \"sometimes\"\n").expect("writing");
+        let error = StationConfig::load_from(&base).expect_err("invalid").to_string();
+        assert!(error.starts_with(&format!("{}:2:", base.display())), "{error}");
+        std::fs::write(&base, "colour = 1\n").expect("writing");
+        let error = StationConfig::load_from(&base).expect_err("invalid").to_string();
+        assert!(error.contains("unknown field `colour`"), "{error}");
+    }
+}
