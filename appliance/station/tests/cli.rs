@@ -336,3 +336,31 @@ fn an_interactive_session_takes_typed_lines_until_end() {
     assert!(text.contains("== Summary: below fair"), "two lines are not a rated session: {text}");
     assert!(text.trim_end().ends_with("nothing of this conversation remains on the station."));
 }
+
+/// The summary of `script` played against `scenario`.
+fn summary_of(scenario: &str, script: &str, seed: u64) -> serde_json::Value {
+    let output = run(rapport()
+        .args(["session", "--scenario", scenario, "--seed", &seed.to_string(), "--script"])
+        .arg(repo().join("tests/scripts").join(script)));
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("JSON"))
+        .find(|event| event["event"] == "summary")
+        .expect("a summary")
+}
+
+#[test]
+fn breaking_bad_news_with_spikes_rates_above_blunt_news() {
+    for seed in 1..=3 {
+        let spikes = summary_of("colon-cancer-diagnosis", "colon-cancer-spikes.txt", seed);
+        let blunt = summary_of("colon-cancer-diagnosis", "colon-cancer-blunt.txt", seed);
+        assert!(matches!(spikes["rating"].as_str(), Some("fair" | "good")), "{spikes}");
+        assert_eq!(blunt["rating"], "below_fair", "{blunt}");
+        assert!(spikes["counts"]["giving_information"].as_u64() >= Some(3), "the news was given");
+        let (s, b) = (&spikes["patient"], &blunt["patient"]);
+        assert!(s["progress"].as_u64() > b["progress"].as_u64(), "{s} vs {b}");
+        assert!(s["resistance"].as_u64() < b["resistance"].as_u64(), "{s} vs {b}");
+        assert!(spikes["disclosures"].as_u64() > blunt["disclosures"].as_u64());
+    }
+}

@@ -308,6 +308,26 @@ const INFORMATION_STRONG: &[&str] = &[
     "it works best|well if|when",
     "we could|can set up|arrange|book|schedule|get",
     "make|book|schedule an|another appointment",
+    // Results and diagnoses, as given when breaking bad news.
+    "the|your biopsy|scan|scans|test|tests|results|ct|x-ray|mri|colonoscopy shows|showed|show|found|came|confirmed|confirms",
+    "the|your biopsy|scan|scans|test|tests|results|ct|x-ray|mri|colonoscopy has|have shown|found|come",
+    "is|was a cancer|tumour|tumor",
+    "the cancer|tumour|tumor|disease has|is|was",
+    "has|have spread",
+    "no|any sign|signs of",
+    "the chemotherapy|chemo|treatment|operation|surgery is|isn't|was|has|will",
+    "comes|come|goes|go back down|up",
+    "when people drink|smoke|stop|cut|take",
+    // The warning shot before bad news.
+    "am afraid the|that|it|we|your|i",
+    "the|your results|result|news are|is|were|was",
+    "not what we|i hoped|expected|wanted",
+    // What happens next: waits, plans, who comes when.
+    "the doctor|doctors|consultant|surgeon|oncologist|team|nurse will|is|are",
+    "we are|we're waiting for",
+    "is|has been booked|scheduled|arranged",
+    "he is|he's|she is|she's next|booked|on the list",
+    "the wait|waiting time is",
 ];
 
 /// The confidence that a statement gives information.
