@@ -28,17 +28,20 @@ fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
 }
 
-fn scripted(script: &str, seed: u64) -> Vec<serde_json::Value> {
+/// The events of `script` played against `scenario`, one JSON value per line.
+fn events_of(scenario: &str, script: &str, seed: u64) -> Vec<serde_json::Value> {
     let output = run(rapport()
-        .args(["session", "--scenario", "alcohol-weekend", "--seed"])
-        .arg(seed.to_string())
-        .arg("--script")
+        .args(["session", "--scenario", scenario, "--seed", &seed.to_string(), "--script"])
         .arg(repo().join("tests/scripts").join(script)));
     assert!(output.status.success(), "{}", stderr(&output));
     stdout(&output)
         .lines()
         .map(|line| serde_json::from_str(line).expect("every line is one JSON object"))
         .collect()
+}
+
+fn scripted(script: &str, seed: u64) -> Vec<serde_json::Value> {
+    events_of("alcohol-weekend", script, seed)
 }
 
 fn summary(events: &[serde_json::Value]) -> &serde_json::Value {
@@ -339,15 +342,7 @@ fn an_interactive_session_takes_typed_lines_until_end() {
 
 /// The summary of `script` played against `scenario`.
 fn summary_of(scenario: &str, script: &str, seed: u64) -> serde_json::Value {
-    let output = run(rapport()
-        .args(["session", "--scenario", scenario, "--seed", &seed.to_string(), "--script"])
-        .arg(repo().join("tests/scripts").join(script)));
-    assert!(output.status.success(), "{}", stderr(&output));
-    stdout(&output)
-        .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("JSON"))
-        .find(|event| event["event"] == "summary")
-        .expect("a summary")
+    summary(&events_of(scenario, script, seed)).clone()
 }
 
 #[test]
