@@ -33,9 +33,50 @@ pub enum Command {
     WipeCheck(WipeCheckArgs),
     /// Benchmarks; each prints a table, or one JSON object with --json.
     Bench(BenchArgs),
+    /// The lab's anonymous aggregates: the HTTPS dashboard and /metrics, export, erase.
+    #[command(subcommand)]
+    Metrics(crate::commands::metrics::MetricsCommand),
+    /// Render every kiosk screen, in each theme and size, to PNG files.
+    Screens(ScreensArgs),
     /// The child station that `wipe-check` drives (a line protocol on stdin; not for people).
     #[command(hide = true)]
     WipeCheckStation(WipeCheckStationArgs),
+}
+
+/// Options of `rapport screens`.
+#[derive(Debug, Args)]
+pub struct ScreensArgs {
+    /// The folder to write the PNG files to (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only this theme (both when left out).
+    #[arg(long, value_enum)]
+    pub theme: Option<ScreensTheme>,
+    /// Only this size, WIDTHxHEIGHT (1280x800 and 1920x1080 when left out).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+}
+
+/// The kiosk's themes.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ScreensTheme {
+    /// For bright rooms.
+    Light,
+    /// For dimmed labs.
+    Dark,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (width, height) = text
+        .split_once('x')
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT such as 1280x800, got {text:?}"))?;
+    let number = |part: &str| {
+        part.parse::<u32>()
+            .ok()
+            .filter(|n| (320..=7680).contains(n))
+            .ok_or_else(|| format!("{part:?} is not a size between 320 and 7680 pixels"))
+    };
+    Ok((number(width)?, number(height)?))
 }
 
 /// Options of `rapport wipe-check`.
@@ -88,6 +129,10 @@ pub struct BenchArgs {
 pub enum BenchArea {
     /// The wipe's duration, and the wiping allocator's cost on a scripted session.
     Wipe,
+    /// A full frame of the conversation screen at 1280×800 with the software renderer.
+    Ui,
+    /// Recording one session's aggregates, and the dashboard with two years of 50 scenarios.
+    Metrics,
 }
 
 /// Options of `rapport demo`.
@@ -96,6 +141,8 @@ pub struct DemoArgs {
     /// Seed of the simulated patient.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    #[command(flatten)]
+    pub metrics: crate::commands::metrics::consent::ConsentArgs,
 }
 
 /// `rapport scenarios …`
@@ -134,4 +181,6 @@ pub struct SessionArgs {
     /// Seed of the simulated patient (random when left out).
     #[arg(long)]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub metrics: crate::commands::metrics::consent::ConsentArgs,
 }

@@ -23,6 +23,8 @@ const WIPE_TARGET_MS: f64 = 50.0;
 pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     match args.area {
         BenchArea::Wipe => wipe(args),
+        BenchArea::Ui => super::screens::bench(args),
+        BenchArea::Metrics => super::metrics::bench::run(args),
     }
 }
 

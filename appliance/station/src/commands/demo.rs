@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use rapport_privacy::SecretText;
 use rapport_session::{Event, Progression, SessionEvent};
 
+use super::metrics::consent::Consent;
 use super::session::{find, finish_summary, start};
 use crate::catalog;
 use crate::cli::DemoArgs;
@@ -24,7 +25,9 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
     let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut progression = Progression::default();
+    let mut consent = Consent::open(&args.metrics);
     render::brief(&mut out, scenario)?;
+    writeln!(out, "{}", consent.marker()).context("while writing to stdout")?;
     let (mut session, opening) = start(scenario, args.seed);
     render::events(&mut out, &opening)?;
     let mut ended = false;
@@ -35,6 +38,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         ended = events.iter().any(|e| matches!(e, SessionEvent::Summary(_)));
         finish_summary(&mut events, &catalog, scenario, &mut progression);
         render::events(&mut out, &events)?;
+        consent.record(scenario, &events);
         if ended {
             break;
         }
@@ -43,6 +47,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         let mut events = session.handle(Event::EndRequested).context("while ending the demo")?;
         finish_summary(&mut events, &catalog, scenario, &mut progression);
         render::events(&mut out, &events)?;
+        consent.record(scenario, &events);
     }
     let wiped = session.handle(Event::Wipe).context("while wiping the demo session")?;
     render::events(&mut out, &wiped)?;

@@ -4,7 +4,9 @@ mod bench;
 mod code;
 mod demo;
 mod headless;
+pub(crate) mod metrics;
 mod scenarios;
+mod screens;
 mod session;
 mod wipe_check;
 
@@ -20,7 +22,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None if cli.headless => headless::run(),
-        None => kiosk(cli.headless),
+        None => kiosk(),
         Some(Command::Demo(args)) => {
             harden()?;
             demo::run(&args)
@@ -43,6 +45,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             harden()?;
             bench::run(&args)
         }
+        Some(Command::Metrics(command)) => metrics::run(command),
+        Some(Command::Screens(args)) => screens::run(&args),
     }
 }
 
@@ -57,11 +61,8 @@ fn harden() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The kiosk itself: the touchscreen UI, audio and remote peers.
-fn kiosk(headless: bool) -> anyhow::Result<ExitCode> {
-    let mode = if headless { "headless station" } else { "kiosk UI" };
-    anyhow::bail!(
-        "the {mode} is not part of this build yet; `rapport demo` plays a demo session and \
-         `rapport session --scenario ID` runs one in the terminal"
-    )
+/// The kiosk itself: the touchscreen UI (audio and remote peers are still to come).
+fn kiosk() -> anyhow::Result<ExitCode> {
+    harden()?;
+    screens::kiosk()
 }

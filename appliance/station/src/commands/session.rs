@@ -15,6 +15,7 @@ use rapport_scenario::{Catalog, Scenario};
 use rapport_session::{Event, MAX_UTTERANCE_BYTES, Progression, Session, SessionEvent};
 use tracing::info;
 
+use super::metrics::consent::Consent;
 use crate::catalog;
 use crate::cli::SessionArgs;
 use crate::render;
@@ -35,9 +36,10 @@ pub fn run(args: &SessionArgs) -> anyhow::Result<ExitCode> {
     let scenario = find(&catalog, &args.scenario)?;
     let seed = args.seed.unwrap_or_else(random_seed);
     info!(scenario = %scenario.id, "session starting");
+    let consent = Consent::open(&args.metrics);
     match &args.script {
-        Some(path) => scripted(&catalog, scenario, path, seed),
-        None => interactive(&catalog, scenario, seed),
+        Some(path) => scripted(&catalog, scenario, path, seed, consent),
+        None => interactive(&catalog, scenario, seed, consent),
     }
 }
 
@@ -80,12 +82,16 @@ fn scripted(
     scenario: &Scenario,
     path: &Path,
     seed: u64,
+    mut consent: Consent,
 ) -> anyhow::Result<ExitCode> {
     let file =
         File::open(path).with_context(|| format!("while opening the script {}", path.display()))?;
     let mut lines = LineReader::new(SecretReader::new(file));
     let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut progression = Progression::default();
+    if let Some(line) = consent.json_event() {
+        out.write_all(line.as_bytes()).context("while writing to stdout")?;
+    }
     let (mut session, opening) = start(scenario, seed);
     emit_json(&mut out, &opening)?;
     let mut ended = false;
@@ -107,6 +113,7 @@ fn scripted(
         ended = events.iter().any(|e| matches!(e, SessionEvent::Summary(_)));
         finish_summary(&mut events, catalog, scenario, &mut progression);
         emit_json(&mut out, &events)?;
+        consent.record(scenario, &events);
         if ended {
             break;
         }
@@ -115,6 +122,7 @@ fn scripted(
         let mut events = session.handle(Event::EndRequested).context("while ending the session")?;
         finish_summary(&mut events, catalog, scenario, &mut progression);
         emit_json(&mut out, &events)?;
+        consent.record(scenario, &events);
     }
     let wiped = session.handle(Event::Wipe).context("while wiping the session")?;
     emit_json(&mut out, &wiped)?;
@@ -130,12 +138,18 @@ fn emit_json(out: &mut impl Write, events: &[SessionEvent]) -> anyhow::Result<()
 }
 
 /// A conversation typed at the terminal.
-fn interactive(catalog: &Catalog, scenario: &Scenario, seed: u64) -> anyhow::Result<ExitCode> {
+fn interactive(
+    catalog: &Catalog,
+    scenario: &Scenario,
+    seed: u64,
+    mut consent: Consent,
+) -> anyhow::Result<ExitCode> {
     let prompt = std::io::stdin().is_terminal();
     let mut lines = LineReader::new(SecretReader::stdin().context("while opening stdin")?);
     let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut progression = Progression::default();
     render::brief(&mut out, scenario)?;
+    writeln!(out, "{}", consent.marker())?;
     writeln!(out, "Type what you would say and press Enter. /end finishes, Ctrl-D too.\n")?;
     let started = Instant::now();
     let (mut session, opening) = start(scenario, seed);
@@ -161,6 +175,7 @@ fn interactive(catalog: &Catalog, scenario: &Scenario, seed: u64) -> anyhow::Res
             Ok(mut events) => {
                 finish_summary(&mut events, catalog, scenario, &mut progression);
                 render::events(&mut out, &events)?;
+                consent.record(scenario, &events);
             }
             Err(error) => writeln!(out, "({error})")?,
         }
@@ -172,6 +187,7 @@ fn interactive(catalog: &Catalog, scenario: &Scenario, seed: u64) -> anyhow::Res
         let mut events = session.handle(Event::EndRequested).context("while ending the session")?;
         finish_summary(&mut events, catalog, scenario, &mut progression);
         render::events(&mut out, &events)?;
+        consent.record(scenario, &events);
     }
     let wiped = session.handle(Event::Wipe).context("while wiping the session")?;
     render::events(&mut out, &wiped)?;

@@ -1,0 +1,69 @@
+//! The dashboard's TLS identity: the configured certificate and key, or a self-signed
+//! certificate generated at start, and the SHA-256 fingerprint an admin checks in the browser.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rustls::ServerConfig;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use sha2::{Digest as _, Sha256};
+
+use crate::MetricsError;
+
+/// A certificate chain and its key, ready to serve.
+pub struct Identity {
+    /// The TLS configuration for the server.
+    pub config: Arc<ServerConfig>,
+    /// SHA-256 of the leaf certificate, as colon-separated hex.
+    pub fingerprint: String,
+    /// Whether the certificate was generated at start.
+    pub self_signed: bool,
+}
+
+/// Loads the PEM certificate chain and key at the given paths.
+pub fn load(certificate: &Path, key: &Path) -> Result<Identity, MetricsError> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(certificate)
+        .and_then(Iterator::collect)
+        .map_err(|e| MetricsError::Tls(format!("certificate {}: {e}", certificate.display())))?;
+    if chain.is_empty() {
+        return Err(MetricsError::Tls(format!("{} holds no certificate", certificate.display())));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| MetricsError::Tls(format!("private key {}: {e}", key.display())))?;
+    build(chain, key, false)
+}
+
+/// Generates a self-signed certificate for `names` (host names or IP addresses).
+pub fn self_signed(names: Vec<String>) -> Result<Identity, MetricsError> {
+    let certified = rcgen::generate_simple_self_signed(names)
+        .map_err(|e| MetricsError::Tls(format!("generating a certificate: {e}")))?;
+    let key = PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    build(vec![certified.cert.der().clone()], key, true)
+}
+
+fn build(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    self_signed: bool,
+) -> Result<Identity, MetricsError> {
+    let fingerprint = fingerprint(&chain[0]);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| MetricsError::Tls(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| MetricsError::Tls(format!("certificate and key do not fit: {e}")))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Identity { config: Arc::new(config), fingerprint, self_signed })
+}
+
+/// SHA-256 of a certificate as `AB:CD:…`.
+pub fn fingerprint(certificate: &CertificateDer<'_>) -> String {
+    Sha256::digest(certificate.as_ref())
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}

@@ -1,0 +1,367 @@
+//! The kiosk: owns the catalog, this visit's progression and the running session, turns the
+//! screens' intents into engine events, and hands the engine's answers to the controllers.
+//!
+//! The engine drives the UI; the UI only sends [`Intent`]s. Time comes in through
+//! [`Kiosk::advance`], so the idle timeout and the session's ticks are testable without a clock.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rapport_coding::RuleCoder;
+use rapport_privacy::SecretText;
+use rapport_session::{Event, Phase, Progression, Session, SessionError, SessionEvent};
+use tracing::{info, warn};
+use zeroize::Zeroizing;
+
+use crate::config::KioskConfig;
+use crate::controllers::conversation::{ConversationController, InputProblem};
+use crate::controllers::{attract, catalog, consent, conversation, maintenance, summary, wiped};
+use crate::generated::{
+    AttractAdapter, CatalogAdapter, ConsentAdapter, ConversationAdapter, KioskWindow,
+    MaintenanceAdapter, Navigation, Screen, SummaryAdapter, Theme, WipedAdapter,
+};
+use crate::intent::Intent;
+use slint::ComponentHandle as _;
+
+/// Without a touch for this long, the kiosk wipes the session and returns to the attract screen.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// The wipe confirmation stays up this long before the attract screen returns.
+pub const WIPED_SCREEN_TIME: Duration = Duration::from_secs(15);
+/// The most digits the PIN entry takes.
+const MAX_PIN_DIGITS: usize = 12;
+
+/// The station's face: one per window.
+#[derive(Clone)]
+pub struct Kiosk {
+    state: Rc<RefCell<State>>,
+}
+
+struct State {
+    window: slint::Weak<KioskWindow>,
+    config: KioskConfig,
+    progression: Progression,
+    chosen: Option<Arc<rapport_scenario::Scenario>>,
+    metrics_opt_in: bool,
+    session: Option<Session>,
+    conversation: Option<ConversationController>,
+    session_ms: u64,
+    idle: Duration,
+    next_seed: u64,
+    pin: Zeroizing<String>,
+}
+
+impl Kiosk {
+    /// Wires `window`'s adapters to a new kiosk and shows the attract screen.
+    pub fn new(window: &KioskWindow, config: KioskConfig) -> Kiosk {
+        let next_seed = config.seed.unwrap_or_else(random_seed);
+        window.global::<Theme>().set_dark(config.dark);
+        let state = State {
+            window: window.as_weak(),
+            config,
+            progression: Progression::default(),
+            chosen: None,
+            metrics_opt_in: false,
+            session: None,
+            conversation: None,
+            session_ms: 0,
+            idle: Duration::ZERO,
+            next_seed,
+            pin: Zeroizing::new(String::with_capacity(MAX_PIN_DIGITS)),
+        };
+        let kiosk = Kiosk { state: Rc::new(RefCell::new(state)) };
+        kiosk.wire(window);
+        attract::show(window);
+        kiosk
+    }
+
+    /// The screen that is up.
+    pub fn screen(&self) -> Screen {
+        self.window().map_or(Screen::Attract, |w| w.global::<Navigation>().get_screen())
+    }
+
+    /// Whether a session (and so session content) exists.
+    pub fn has_session(&self) -> bool {
+        self.state.borrow().session.is_some()
+    }
+
+    /// Whether the trainee opted in to anonymous metrics for this session.
+    pub fn metrics_opt_in(&self) -> bool {
+        self.state.borrow().metrics_opt_in
+    }
+
+    /// Does what a touch asked.
+    pub fn handle(&self, intent: Intent) {
+        let Some(window) = self.window() else { return };
+        let mut state = self.state.borrow_mut();
+        state.idle = Duration::ZERO;
+        match intent {
+            Intent::Begin => catalog::show(&window, &state.config.catalog, &state.progression),
+            Intent::OpenLab => {
+                state.pin.clear();
+                maintenance::show_pin(&window, state.config.lab_pin.is_some());
+            }
+            Intent::Choose(id) => state.choose(&window, &id),
+            Intent::BackToAttract => attract::show(&window),
+            Intent::BackToCatalog => {
+                state.chosen = None;
+                state.metrics_opt_in = false;
+                consent::clear(&window);
+                catalog::show(&window, &state.config.catalog, &state.progression);
+            }
+            Intent::SetMetrics(on) => {
+                state.metrics_opt_in = on;
+                consent::set_metrics(&window, on);
+            }
+            Intent::Start => state.start(&window),
+            Intent::Say(text) => {
+                let line = SecretText::copy_from(text.as_str());
+                drop(text);
+                state.say(&window, line);
+            }
+            Intent::Typing => {}
+            Intent::End => state.feed(&window, Event::EndRequested),
+            Intent::RemovePeer(id) => {
+                state.feed(&window, Event::PeerLeft { peer: rapport_session::PeerId(id) })
+            }
+            Intent::Finish => state.wipe(&window, true),
+            Intent::WipedDone => attract::show(&window),
+            Intent::PinDigit(digit) => {
+                if digit.is_ascii_digit() && state.pin.len() < MAX_PIN_DIGITS {
+                    state.pin.push(digit);
+                }
+                maintenance::show_pin_progress(&window, state.pin.len(), false);
+            }
+            Intent::PinErase => {
+                state.pin.pop();
+                maintenance::show_pin_progress(&window, state.pin.len(), false);
+            }
+            Intent::PinSubmit => state.check_pin(&window),
+            Intent::SetDark(dark) => maintenance::set_dark(&window, dark),
+            Intent::LeaveLab => {
+                state.pin.clear();
+                maintenance::lock(&window);
+                attract::show(&window);
+            }
+        }
+    }
+
+    /// Feeds an event that did not come from the screen (a remote peer joining, a supervisor's
+    /// nudge) into the running session; without one, it is dropped.
+    pub fn feed(&self, event: Event) {
+        let Some(window) = self.window() else { return };
+        self.state.borrow_mut().feed(&window, event);
+    }
+
+    /// Time passed: the session hears it as a tick, and a kiosk left alone wipes itself and goes
+    /// back to the attract screen.
+    pub fn advance(&self, elapsed: Duration) {
+        let Some(window) = self.window() else { return };
+        let mut state = self.state.borrow_mut();
+        state.idle += elapsed;
+        let screen = window.global::<Navigation>().get_screen();
+        if screen == Screen::Conversation && state.session.is_some() {
+            state.session_ms =
+                state.session_ms.saturating_add(u64::try_from(elapsed.as_millis()).unwrap_or(0));
+            let elapsed_ms = state.session_ms;
+            state.feed(&window, Event::Tick { elapsed_ms });
+        }
+        let limit = if screen == Screen::Wiped { WIPED_SCREEN_TIME } else { IDLE_TIMEOUT };
+        if screen != Screen::Attract && state.idle >= limit {
+            info!("idle timeout: wiping and returning to the attract screen");
+            state.wipe(&window, false);
+            // Whoever walked away takes this visit's progress with them.
+            state.progression = Progression::default();
+            state.chosen = None;
+            state.pin.clear();
+            maintenance::lock(&window);
+            attract::show(&window);
+            state.idle = Duration::ZERO;
+        }
+    }
+
+    fn window(&self) -> Option<KioskWindow> {
+        self.state.borrow().window.upgrade()
+    }
+
+    /// Connects every adapter callback to an intent.
+    fn wire(&self, window: &KioskWindow) {
+        let send = |intent: Intent| {
+            let weak = Rc::downgrade(&self.state);
+            move || {
+                if let Some(state) = weak.upgrade() {
+                    Kiosk { state }.handle(intent.clone());
+                }
+            }
+        };
+        let weak = Rc::downgrade(&self.state);
+        let with = move |f: &dyn Fn(&Kiosk)| {
+            if let Some(state) = weak.upgrade() {
+                f(&Kiosk { state });
+            }
+        };
+        let attract = window.global::<AttractAdapter>();
+        attract.on_begin(send(Intent::Begin));
+        attract.on_open_lab(send(Intent::OpenLab));
+        let catalog = window.global::<CatalogAdapter>();
+        let w = with.clone();
+        catalog.on_choose(move |id| w(&|k| k.handle(Intent::Choose(id.to_string()))));
+        catalog.on_back(send(Intent::BackToAttract));
+        let consent = window.global::<ConsentAdapter>();
+        let w = with.clone();
+        consent.on_set_metrics(move |on| w(&|k| k.handle(Intent::SetMetrics(on))));
+        consent.on_start(send(Intent::Start));
+        consent.on_back(send(Intent::BackToCatalog));
+        let talk = window.global::<ConversationAdapter>();
+        let w = with.clone();
+        talk.on_say(move |text| w(&|k| k.handle(Intent::Say(text.clone()))));
+        talk.on_typing(send(Intent::Typing));
+        talk.on_end(send(Intent::End));
+        let w = with.clone();
+        talk.on_remove_peer(move |id| {
+            w(&|k| k.handle(Intent::RemovePeer(u32::try_from(id).unwrap_or(0))))
+        });
+        window.global::<SummaryAdapter>().on_finish(send(Intent::Finish));
+        window.global::<WipedAdapter>().on_done(send(Intent::WipedDone));
+        let lab = window.global::<MaintenanceAdapter>();
+        let w = with.clone();
+        lab.on_digit(move |digit| {
+            let digit = digit.chars().next().unwrap_or(' ');
+            w(&|k| k.handle(Intent::PinDigit(digit)))
+        });
+        lab.on_erase_digit(send(Intent::PinErase));
+        lab.on_submit(send(Intent::PinSubmit));
+        let w = with;
+        lab.on_set_dark(move |dark| w(&|k| k.handle(Intent::SetDark(dark))));
+        lab.on_leave(send(Intent::LeaveLab));
+    }
+}
+
+impl State {
+    fn choose(&mut self, window: &KioskWindow, id: &str) {
+        let catalog = &self.config.catalog;
+        let Some(scenario) = catalog.get(id) else {
+            warn!(scenario = id, "a scenario card named a scenario the catalog lacks");
+            return;
+        };
+        if let Some(blocking) = self.progression.blocking_level(catalog, scenario) {
+            catalog::show_locked(window, blocking);
+            return;
+        }
+        self.metrics_opt_in = false;
+        consent::show(window, scenario, false);
+        self.chosen = Some(Arc::new(scenario.clone()));
+    }
+
+    fn start(&mut self, window: &KioskWindow) {
+        let Some(scenario) = self.chosen.clone() else { return };
+        if self.session.is_some() {
+            self.wipe(window, false);
+        }
+        let seed = self.next_seed;
+        self.next_seed = self.next_seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let (session, events) = Session::start(scenario.clone(), Arc::new(RuleCoder::new()), seed);
+        info!(scenario = scenario.id.as_str(), "session started");
+        self.session = Some(session);
+        self.session_ms = 0;
+        self.conversation = Some(ConversationController::start(window, &scenario));
+        self.show(window, events);
+    }
+
+    fn say(&mut self, window: &KioskWindow, line: SecretText) {
+        let Some(session) = self.session.as_mut() else { return };
+        match session.handle(Event::TraineeSaid(line)) {
+            Ok(events) => {
+                if let Some(controller) = &self.conversation {
+                    controller.line_taken(window);
+                }
+                self.show(window, events);
+            }
+            Err(error) => {
+                let problem = match error {
+                    SessionError::EmptyUtterance => InputProblem::Empty,
+                    SessionError::UtteranceTooLong => InputProblem::TooLong,
+                    _ => InputProblem::Ended,
+                };
+                if let Some(controller) = &self.conversation {
+                    controller.line_refused(window, problem);
+                }
+            }
+        }
+    }
+
+    fn feed(&mut self, window: &KioskWindow, event: Event) {
+        let Some(session) = self.session.as_mut() else { return };
+        match session.handle(event) {
+            Ok(events) => self.show(window, events),
+            Err(error) => warn!(error = %error, "the session refused an event"),
+        }
+    }
+
+    /// Hands the engine's events to the controllers.
+    fn show(&mut self, window: &KioskWindow, events: Vec<SessionEvent>) {
+        for event in events {
+            if let Some(controller) = &self.conversation {
+                controller.apply(window, &event);
+            }
+            match &event {
+                SessionEvent::Summary(result) => {
+                    let unlocked = match &self.chosen {
+                        Some(scenario) => {
+                            self.progression.record(&self.config.catalog, scenario, result.rating)
+                        }
+                        None => false,
+                    };
+                    summary::show(window, result, unlocked);
+                }
+                SessionEvent::Wiped => {}
+                _ => {}
+            }
+        }
+    }
+
+    /// Erases the session and every screen property that held its content; with `confirm`,
+    /// shows the wipe confirmation.
+    fn wipe(&mut self, window: &KioskWindow, confirm: bool) {
+        if let Some(mut session) = self.session.take() {
+            match session.handle(Event::Wipe) {
+                Ok(_) => {}
+                Err(error) => warn!(error = %error, "the session refused the wipe"),
+            }
+            debug_assert_eq!(session.phase(), Phase::Wiped);
+        }
+        self.conversation = None;
+        self.metrics_opt_in = false;
+        self.session_ms = 0;
+        conversation::clear(window);
+        summary::clear(window);
+        consent::clear(window);
+        info!("session wiped");
+        if confirm {
+            wiped::show(window);
+        }
+    }
+
+    fn check_pin(&mut self, window: &KioskWindow) {
+        let right = self.config.lab_pin.as_ref().is_some_and(|pin| pin.matches(&self.pin));
+        self.pin.clear();
+        if right {
+            maintenance::show_unlocked(
+                window,
+                &self.config.version,
+                &self.config.catalog,
+                &self.config.catalog_problems,
+            );
+        } else {
+            warn!("a wrong lab PIN was entered");
+            maintenance::show_pin_progress(window, 0, true);
+        }
+    }
+}
+
+/// A seed from the process's hasher keys, which the standard library draws from the OS.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(0x5eed_u64)
+}
