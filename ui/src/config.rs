@@ -1,6 +1,7 @@
 //! How the station sets the kiosk up: its catalog, the lab PIN, the theme.
 
-use rapport_scenario::Catalog;
+use rapport_scenario::{Catalog, Scenario};
+use rapport_session::SessionEvent;
 use zeroize::Zeroizing;
 
 /// What the kiosk needs from the station.
@@ -19,6 +20,33 @@ pub struct KioskConfig {
     pub version: String,
     /// Start in the dark theme.
     pub dark: bool,
+    /// Where the summary of a session whose trainee opted in to anonymous metrics goes; `None`
+    /// when the station keeps no statistics.
+    pub metrics: Option<MetricsRecorder>,
+}
+
+/// What a [`MetricsRecorder`] calls: the scenario and the session's summary event.
+type RecordFn = dyn FnMut(&Scenario, &SessionEvent);
+
+/// Records the aggregate of a consented session, given its scenario and its summary event.
+pub struct MetricsRecorder(Box<RecordFn>);
+
+impl MetricsRecorder {
+    /// A recorder that calls `record`.
+    pub fn new(record: impl FnMut(&Scenario, &SessionEvent) + 'static) -> Self {
+        Self(Box::new(record))
+    }
+
+    /// Records one session.
+    pub fn record(&mut self, scenario: &Scenario, summary: &SessionEvent) {
+        (self.0)(scenario, summary);
+    }
+}
+
+impl std::fmt::Debug for MetricsRecorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsRecorder(..)")
+    }
 }
 
 /// The lab's PIN: digits only, wiped from memory when dropped.

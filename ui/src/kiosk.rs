@@ -313,6 +313,12 @@ impl State {
                         }
                         None => false,
                     };
+                    // Only with this session's consent, given on the consent screen.
+                    if let (true, Some(scenario), Some(recorder)) =
+                        (self.metrics_opt_in, &self.chosen, self.config.metrics.as_mut())
+                    {
+                        recorder.record(scenario, &event);
+                    }
                     summary::show(window, result, unlocked);
                 }
                 SessionEvent::Wiped => {}

@@ -30,7 +30,7 @@ mod kiosk;
 mod run;
 pub mod screens;
 
-pub use config::{KioskConfig, LabPin};
+pub use config::{KioskConfig, LabPin, MetricsRecorder};
 pub use error::UiError;
 pub use generated::*;
 pub use intent::Intent;

@@ -224,3 +224,33 @@ fn maintenance_opens_only_with_the_lab_pin() {
     assert_eq!(kiosk.screen(), Screen::Attract);
     assert!(!lab.get_unlocked(), "leaving locks maintenance again");
 }
+
+#[test]
+fn only_a_consented_session_reaches_the_metrics_recorder() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    i_slint_backend_testing::init_no_event_loop();
+    for consent in [false, true] {
+        let recorded: Rc<RefCell<Vec<String>>> = Rc::default();
+        let sink = recorded.clone();
+        let mut config = common::config();
+        config.metrics = Some(rapport_ui::MetricsRecorder::new(move |scenario, summary| {
+            assert!(matches!(summary, rapport_session::SessionEvent::Summary(_)));
+            sink.borrow_mut().push(scenario.id.clone());
+        }));
+        let window = KioskWindow::new().expect("the kiosk window builds");
+        window.window().set_size(slint::PhysicalSize::new(1280, 800));
+        let kiosk = Kiosk::new(&window, config);
+        let scenario = common::catalog().iter().next().expect("a scenario").id.clone();
+        kiosk.handle(Intent::Begin);
+        kiosk.handle(Intent::Choose(scenario.clone()));
+        kiosk.handle(Intent::SetMetrics(consent));
+        kiosk.handle(Intent::Start);
+        say(&window, LINES[0]);
+        kiosk.handle(Intent::End);
+        assert_eq!(kiosk.screen(), Screen::Summary);
+        let expected = if consent { vec![scenario] } else { Vec::new() };
+        assert_eq!(*recorded.borrow(), expected, "consent {consent}");
+    }
+}

@@ -38,5 +38,6 @@ pub fn config() -> KioskConfig {
         seed: Some(11),
         version: "test".to_owned(),
         dark: false,
+        metrics: None,
     }
 }

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rapport_ui::screens::{SIZES, ThemeChoice};
-use rapport_ui::{KioskConfig, LabPin};
+use rapport_ui::{KioskConfig, LabPin, MetricsRecorder};
 use serde::Serialize;
 use tracing::info;
 
+use super::metrics::consent::{Consent, ConsentArgs};
 use crate::catalog;
 use crate::cli::{BenchArgs, ScreensArgs, ScreensTheme};
 
@@ -25,6 +26,7 @@ fn kiosk_config() -> KioskConfig {
         seed: None,
         version: env!("CARGO_PKG_VERSION").to_owned(),
         dark: false,
+        metrics: None,
     }
 }
 
@@ -123,6 +125,11 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
         Err(_) => None,
     };
     config.dark = std::env::var("RAPPORT_THEME").is_ok_and(|theme| theme == "dark");
+    // A trainee who opts in on the consent screen has the session's aggregate recorded.
+    config.metrics = Some(MetricsRecorder::new(|scenario, summary| {
+        let args = ConsentArgs { consent_metrics: true, data_dir: None };
+        Consent::open(&args).record(scenario, std::slice::from_ref(summary));
+    }));
     rapport_ui::run_kiosk(config).context("while starting the kiosk UI")?;
     Ok(ExitCode::SUCCESS)
 }
