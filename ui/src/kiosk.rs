@@ -266,6 +266,9 @@ impl State {
         self.session = Some(session);
         self.session_ms = 0;
         self.conversation = Some(ConversationController::start(window, &scenario));
+        // The marker the trainee sees all session long: does this one count in the statistics?
+        let counted = self.metrics_opt_in && self.config.metrics.is_some();
+        window.global::<ConversationAdapter>().set_counted(counted);
         self.show(window, events);
     }
 

@@ -247,6 +247,7 @@ fn only_a_consented_session_reaches_the_metrics_recorder() {
         kiosk.handle(Intent::Choose(scenario.clone()));
         kiosk.handle(Intent::SetMetrics(consent));
         kiosk.handle(Intent::Start);
+        assert_eq!(window.global::<ConversationAdapter>().get_counted(), consent, "the marker");
         say(&window, LINES[0]);
         kiosk.handle(Intent::End);
         assert_eq!(kiosk.screen(), Screen::Summary);
