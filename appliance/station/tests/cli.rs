@@ -193,14 +193,19 @@ fn scripted_events_are_json_lines_ending_in_summary_then_wipe() {
     }
 }
 
-#[test]
-fn batch_coding_answers_every_line_and_survives_garbage() {
-    let mut child = rapport()
+/// `rapport code`, with its stdin and stdout piped to the test.
+fn code_child() -> std::process::Child {
+    rapport()
         .arg("code")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("rapport code starts");
+        .expect("rapport code starts")
+}
+
+#[test]
+fn batch_coding_answers_every_line_and_survives_garbage() {
+    let mut child = code_child();
     let mut stdin = child.stdin.take().expect("stdin");
     stdin
         .write_all(
@@ -295,12 +300,7 @@ fn the_wipe_leaves_no_trace_and_a_deliberate_leak_is_caught() {
 #[test]
 fn session_commands_harden_the_process() {
     // `rapport code` waits on stdin: inspect it while it runs.
-    let mut child = rapport()
-        .arg("code")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("rapport code starts");
+    let mut child = code_child();
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
     stdin.write_all(b"{\"text\": \"Hello\"}\n").expect("writing");
