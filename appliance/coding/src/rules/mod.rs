@@ -190,8 +190,13 @@ fn choose(cues: &[Cue]) -> Option<Cue> {
     let mut best = *eligible.first()?;
     for cue in eligible.iter().skip(1) {
         // Confrontation and persuasion never yield: missing them would hide what matters most
-        // in feedback.
-        let yields = rank(best.label) > rank(Label::Persuade);
+        // in feedback. The one exception is a clear summary, which restates the patient's own
+        // plans ("you'd like to start with the weeknights") in words a weak advice cue catches.
+        let summarised = best.label == Label::Persuade
+            && best.confidence < STRONG_CUE
+            && cue.label == Label::Summary
+            && cue.confidence >= STRONG_CUE;
+        let yields = rank(best.label) > rank(Label::Persuade) || summarised;
         if yields && cue.confidence >= best.confidence + MARGIN {
             best = *cue;
         }
