@@ -24,59 +24,56 @@ fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// The text between the parentheses that open at `start` (just after `(`), or `None` if they
-/// never close.
-fn arguments(source: &str, start: usize) -> Option<&str> {
-    let bytes = source.as_bytes();
-    let (mut depth, mut i, mut in_string) = (1usize, start, false);
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_string {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                in_string = false;
+/// Each byte of `text` outside string literals, with its index and the bracket depth before it.
+fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8, i32)> + '_ {
+    let bytes = text.as_bytes();
+    let (mut i, mut depth, mut in_string) = (0, 0i32, false);
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (at, c) = (i, bytes[i]);
+            i += 1;
+            if in_string {
+                match c {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
             }
-        } else if c == b'"' {
-            in_string = true;
-        } else if c == b'(' || c == b'{' || c == b'[' {
-            depth += 1;
-        } else if c == b')' || c == b'}' || c == b']' {
-            depth -= 1;
-            if depth == 0 {
-                return Some(&source[start..i]);
+            let before = depth;
+            match c {
+                b'"' => {
+                    in_string = true;
+                    continue;
+                }
+                b'(' | b'{' | b'[' => depth += 1,
+                b')' | b'}' | b']' => depth -= 1,
+                _ => {}
             }
+            return Some((at, c, before));
         }
-        i += 1;
-    }
-    None
+        None
+    })
+}
+
+/// The text between the parentheses that open just before `start`, or `None` if they never
+/// close.
+fn arguments(source: &str, start: usize) -> Option<&str> {
+    let rest = &source[start..];
+    code_bytes(rest)
+        .find(|&(_, c, depth)| depth == 0 && matches!(c, b')' | b'}' | b']'))
+        .map(|(end, _, _)| &rest[..end])
 }
 
 /// Splits at commas outside brackets and strings.
 fn top_level(arguments: &str) -> Vec<&str> {
-    let bytes = arguments.as_bytes();
-    let (mut parts, mut depth, mut start, mut in_string, mut i) = (Vec::new(), 0i32, 0, false, 0);
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_string {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                b'"' => in_string = true,
-                b'(' | b'{' | b'[' => depth += 1,
-                b')' | b'}' | b']' => depth -= 1,
-                b',' if depth == 0 => {
-                    parts.push(arguments[start..i].trim());
-                    start = i + 1;
-                }
-                _ => {}
-            }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, c, depth) in code_bytes(arguments) {
+        if c == b',' && depth == 0 {
+            parts.push(arguments[start..at].trim());
+            start = at + 1;
         }
-        i += 1;
     }
     parts.push(arguments[start..].trim());
     parts.retain(|p| !p.is_empty());
