@@ -436,11 +436,8 @@ impl Voice for EspeakVoice {
 
     fn sentence(&mut self, sentence: &str) -> Result<SpeechAudio, SpeechError> {
         let speed = self.words_per_minute.to_string();
-        let wav = run_espeak(
-            &["-q", "--stdout", "-v", &self.voice, "-s", &speed],
-            sentence,
-            "synthesizing",
-        )?;
+        let wav =
+            run_espeak(&["--stdout", "-v", &self.voice, "-s", &speed], sentence, "synthesizing")?;
         let (samples, rate) = parse_wav(&wav)
             .map_err(|message| SpeechError::Espeak { during: "reading its WAV output", message })?;
         Ok(SpeechAudio::new(samples, rate))
