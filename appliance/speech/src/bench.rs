@@ -8,16 +8,19 @@
 //!   settings and with whisper's defaults to compare).
 //! - [`measure_vad`]: the VAD's real-time factor.
 //! - [`measure_voice`]: time to the first audio of a reply, and the voice's real-time factor.
+//! - [`run`]: all of the above on the store's models, as one [`SpeechBench`] (its `Display` is
+//!   the table `rapport bench speech` prints).
 
 use std::time::{Duration, Instant};
 
+use rapport_models::ModelStore;
 use rapport_privacy::SecretText;
 
 use crate::SpeechError;
-use crate::asr::Recognizer;
+use crate::asr::{Recognizer, WhisperModel, WhisperRecognizer, WhisperSettings};
 use crate::audio::{SAMPLE_RATE, SpeechAudio};
-use crate::vad::{FRAME_SAMPLES, VoiceActivity};
-use crate::voice::Voice;
+use crate::vad::{FRAME_SAMPLES, SileroVad, VoiceActivity};
+use crate::voice::{EspeakVoice, PiperVoice, Voice};
 use crate::wer::{normalized_words, word_errors};
 
 /// Lines a clinician might say, for benches and tests: questions, reflections with commas,
@@ -182,6 +185,121 @@ pub fn measure_voice(voice: &mut dyn Voice, reply: &str) -> Result<VoiceFigures,
         audio,
         real_time_factor: ratio(total, audio),
     })
+}
+
+/// Every figure of `rapport bench speech`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpeechBench {
+    /// Which voice spoke the test utterances (`piper`, or `espeak-ng` without the Piper model).
+    pub utterance_voice: &'static str,
+    /// Number of test utterances.
+    pub utterances: usize,
+    /// Whisper with [`WhisperSettings::tuned`].
+    pub tuned: RecognizerFigures,
+    /// Whisper with [`WhisperSettings::default_whisper`], the baseline.
+    pub default: RecognizerFigures,
+    /// Silero VAD.
+    pub vad: VadFigures,
+    /// The Piper voice on [`PATIENT_REPLY`], when its model is in the store.
+    pub piper: Option<VoiceFigures>,
+    /// espeak-ng on [`PATIENT_REPLY`].
+    pub espeak: VoiceFigures,
+    /// The trailing silence the endpointer waits before it ends an utterance: add it to the
+    /// recogniser's latency for the time from the trainee's last word to the transcript.
+    pub trailing_silence: Duration,
+}
+
+/// Runs every measurement on the store's models: the [`CLINICIAN_LINES`] spoken by the Piper
+/// voice (espeak-ng without it), whisper `model` tuned and with its defaults, the VAD, and both
+/// voices on [`PATIENT_REPLY`].
+pub fn run(store: &ModelStore, model: WhisperModel) -> Result<SpeechBench, SpeechError> {
+    let mut espeak = EspeakVoice::new("en-us");
+    let mut piper = match PiperVoice::load(store) {
+        Ok(voice) => Some(voice),
+        Err(SpeechError::Model(rapport_models::ModelError::Missing { .. })) => None,
+        Err(error) => return Err(error),
+    };
+    let (utterance_voice, utterances) = match piper.as_mut() {
+        Some(voice) => ("piper", synthesize(voice, &CLINICIAN_LINES)?),
+        None => ("espeak-ng", synthesize(&mut espeak, &CLINICIAN_LINES)?),
+    };
+    let tuned = {
+        let mut recognizer = WhisperRecognizer::load(store, model, WhisperSettings::tuned())?;
+        measure_recognizer(&mut recognizer, &utterances)?
+    };
+    let default = {
+        let mut recognizer =
+            WhisperRecognizer::load(store, model, WhisperSettings::default_whisper())?;
+        measure_recognizer(&mut recognizer, &utterances)?
+    };
+    let vad = measure_vad(&mut SileroVad::load(store)?, &utterances)?;
+    let piper = match piper.as_mut() {
+        Some(voice) => Some(measure_voice(voice, PATIENT_REPLY)?),
+        None => None,
+    };
+    let espeak = measure_voice(&mut espeak, PATIENT_REPLY)?;
+    Ok(SpeechBench {
+        utterance_voice,
+        utterances: utterances.len(),
+        tuned,
+        default,
+        vad,
+        piper,
+        espeak,
+        trailing_silence: Duration::from_millis(u64::from(
+            crate::endpoint::DEFAULT_TRAILING_SILENCE_MS,
+        )),
+    })
+}
+
+impl std::fmt::Display for SpeechBench {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
+        writeln!(
+            f,
+            "{} utterances spoken by {}, mean {:.1} s",
+            self.utterances,
+            self.utterance_voice,
+            self.tuned.mean_audio.as_secs_f64()
+        )?;
+        writeln!(f, "recogniser        WER    mean ms   max ms   RTF")?;
+        for (name, figures) in [("whisper tuned", &self.tuned), ("whisper default", &self.default)]
+        {
+            writeln!(
+                f,
+                "{name:<16} {:>5.3} {:>9.0} {:>8.0} {:>5.2}",
+                figures.word_error_rate,
+                ms(figures.mean_latency),
+                ms(figures.max_latency),
+                figures.real_time_factor
+            )?;
+        }
+        writeln!(
+            f,
+            "end of speech to transcript (tuned): {:.0} ms trailing silence + {:.0} ms decoding",
+            ms(self.trailing_silence),
+            ms(self.tuned.mean_latency)
+        )?;
+        writeln!(
+            f,
+            "silero vad: {:.2} ms per 32 ms frame, RTF {:.3}",
+            ms(self.vad.per_frame),
+            self.vad.real_time_factor
+        )?;
+        writeln!(f, "voice            first audio ms   total ms   audio s   RTF")?;
+        let voices = self.piper.iter().map(|v| ("piper", v)).chain([("espeak-ng", &self.espeak)]);
+        for (name, figures) in voices {
+            writeln!(
+                f,
+                "{name:<16} {:>14.0} {:>10.0} {:>9.1} {:>5.2}",
+                ms(figures.time_to_first_audio),
+                ms(figures.total),
+                figures.audio.as_secs_f64(),
+                figures.real_time_factor
+            )?;
+        }
+        Ok(())
+    }
 }
 
 fn ratio(numerator: Duration, denominator: Duration) -> f64 {
