@@ -194,10 +194,15 @@ pub struct SpeechBench {
     pub utterance_voice: &'static str,
     /// Number of test utterances.
     pub utterances: usize,
-    /// Whisper with [`WhisperSettings::tuned`].
+    /// Whisper with [`WhisperSettings::tuned`] (two threads).
     pub tuned: RecognizerFigures,
-    /// Whisper with [`WhisperSettings::default_whisper`], the baseline.
+    /// Whisper with [`WhisperSettings::default_whisper`] (two threads), the baseline.
     pub default: RecognizerFigures,
+    /// The tuned settings on one thread: ggml's threads wait for each other by spinning, so on
+    /// a busy CPU one thread can beat two.
+    pub tuned_one_thread: RecognizerFigures,
+    /// Whisper's defaults on one thread.
+    pub default_one_thread: RecognizerFigures,
     /// Silero VAD.
     pub vad: VadFigures,
     /// The Piper voice on [`PATIENT_REPLY`], when its model is in the store.
@@ -223,15 +228,15 @@ pub fn run(store: &ModelStore, model: WhisperModel) -> Result<SpeechBench, Speec
         Some(voice) => ("piper", synthesize(voice, &CLINICIAN_LINES)?),
         None => ("espeak-ng", synthesize(&mut espeak, &CLINICIAN_LINES)?),
     };
-    let tuned = {
-        let mut recognizer = WhisperRecognizer::load(store, model, WhisperSettings::tuned())?;
-        measure_recognizer(&mut recognizer, &utterances)?
+    let recognize = |settings: WhisperSettings| {
+        let mut recognizer = WhisperRecognizer::load(store, model, settings)?;
+        measure_recognizer(&mut recognizer, &utterances)
     };
-    let default = {
-        let mut recognizer =
-            WhisperRecognizer::load(store, model, WhisperSettings::default_whisper())?;
-        measure_recognizer(&mut recognizer, &utterances)?
-    };
+    let tuned = recognize(WhisperSettings::tuned())?;
+    let default = recognize(WhisperSettings::default_whisper())?;
+    let tuned_one_thread = recognize(WhisperSettings { threads: 1, ..WhisperSettings::tuned() })?;
+    let default_one_thread =
+        recognize(WhisperSettings { threads: 1, ..WhisperSettings::default_whisper() })?;
     let vad = measure_vad(&mut SileroVad::load(store)?, &utterances)?;
     let piper = match piper.as_mut() {
         Some(voice) => Some(measure_voice(voice, PATIENT_REPLY)?),
@@ -243,6 +248,8 @@ pub fn run(store: &ModelStore, model: WhisperModel) -> Result<SpeechBench, Speec
         utterances: utterances.len(),
         tuned,
         default,
+        tuned_one_thread,
+        default_one_thread,
         vad,
         piper,
         espeak,
@@ -262,12 +269,17 @@ impl std::fmt::Display for SpeechBench {
             self.utterance_voice,
             self.tuned.mean_audio.as_secs_f64()
         )?;
-        writeln!(f, "recogniser        WER    mean ms   max ms   RTF")?;
-        for (name, figures) in [("whisper tuned", &self.tuned), ("whisper default", &self.default)]
-        {
+        writeln!(f, "recogniser              WER    mean ms   max ms   RTF")?;
+        let rows = [
+            ("whisper tuned, 2 thr", &self.tuned),
+            ("whisper default, 2 thr", &self.default),
+            ("whisper tuned, 1 thr", &self.tuned_one_thread),
+            ("whisper default, 1 thr", &self.default_one_thread),
+        ];
+        for (name, figures) in rows {
             writeln!(
                 f,
-                "{name:<16} {:>5.3} {:>9.0} {:>8.0} {:>5.2}",
+                "{name:<22} {:>5.3} {:>9.0} {:>8.0} {:>5.2}",
                 figures.word_error_rate,
                 ms(figures.mean_latency),
                 ms(figures.max_latency),

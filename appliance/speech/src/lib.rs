@@ -86,3 +86,18 @@ pub enum SpeechError {
     #[error("audio does not fit: {0}")]
     Audio(String),
 }
+
+#[cfg(test)]
+mod tests {
+    /// The station runs listening, recognition and the voice on worker threads.
+    #[test]
+    fn the_models_can_move_to_worker_threads() {
+        fn send<T: Send>() {}
+        send::<crate::SileroVad>();
+        send::<crate::Listener<crate::SileroVad>>();
+        send::<crate::WhisperRecognizer>();
+        send::<crate::PiperVoice>();
+        send::<crate::EspeakVoice>();
+        send::<crate::SpeechAudio>();
+    }
+}
