@@ -1,0 +1,90 @@
+//! Local audio for the practice station, through GStreamer: what the trainee says comes in, what
+//! the patient says goes out, and (only where the user asks for it) the whole conversation is
+//! written to one WAV file.
+//!
+//! The speech half (`rapport-speech`: VAD, whisper, the patient's voice) consumes [`AudioFrame`]s
+//! and produces [`PcmChunk`]s; this crate moves them between those models and the world:
+//!
+//! - [`AudioInput`]: 16 kHz mono `f32` frames of [`FRAME_SAMPLES`] samples, stamped with their
+//!   position in samples since the start. [`WavInput`] reads a file (as fast as possible, or paced
+//!   in real time); [`MicInput`] captures an ALSA microphone through echo cancellation.
+//! - [`AudioOutput`]: plays [`PcmChunk`]s at any rate, reports when each one started and finished,
+//!   and stops at once on barge-in. [`SpeakerOutput`] plays through ALSA (or, headless, through a
+//!   real-time null sink); [`ConversationWriter`] lays both sides on one timeline for a WAV file.
+//! - [`Timeline`]: sample counts to milliseconds, for talk time and interruptions.
+//!
+//! # The device pipelines
+//!
+//! ```text
+//! capture:  alsasrc device=D ! audioconvert ! audioresample
+//!             ! audio/x-raw,format=S16LE,rate=48000,channels=1
+//!             ! webrtcdsp probe=rapport-echo-probe (echo cancellation, noise suppression)
+//!             ! audioconvert ! audioresample
+//!             ! audio/x-raw,format=F32LE,rate=16000,channels=1 ! appsink
+//! playback: appsrc (F32LE, the chunk's rate, mono) ! audioconvert ! audioresample
+//!             ! audio/x-raw,format=S16LE,rate=48000,channels=1
+//!             ! webrtcechoprobe name=rapport-echo-probe
+//!             ! audioconvert ! audioresample ! alsasink device=D
+//! ```
+//!
+//! Why this way:
+//! - `webrtcdsp` takes 16-bit interleaved audio at 8, 16, 32 or 48 kHz and refuses to run when its
+//!   probe runs at another rate than itself. Both run at 48 kHz ([`PROBE_RATE`]) so the patient's
+//!   voice reaches the speaker at full quality; the capture side is brought down to the 16 kHz the
+//!   VAD and whisper want only after the DSP.
+//! - The echo canceller must hear what the speaker plays. `webrtcechoprobe` sits on the playback
+//!   side, as close to the device as possible (after every rate change the chunk goes through),
+//!   and `webrtcdsp` finds it by name (`probe=`): the playback pipeline must therefore exist before
+//!   the microphone is opened with echo cancellation on.
+//! - Playback is synchronised to the sink's clock, so the stream position the sink reports is the
+//!   sample being heard: that is what [`PlaybackEvent::Started`] and [`PlaybackEvent::Finished`]
+//!   are measured against. Barge-in is a flush of the whole playback pipeline, which drops every
+//!   queued sample at once, not after the queue drains.
+//! - A device that fails (missing, busy, unplugged) posts an error on the pipeline's bus; it comes
+//!   back as [`AudioError::Device`] naming the device and carrying GStreamer's words, never as a
+//!   panic.
+//!
+//! # What it needs
+//!
+//! GStreamer 1.22 or later with these elements: `filesrc`, `wavparse`, `audioconvert`,
+//! `audioresample`, `appsrc`, `appsink`, `fakesink`, `alsasrc`, `alsasink`, `webrtcdsp`,
+//! `webrtcechoprobe`. On Debian: `gstreamer1.0-plugins-base` (convert, resample, app, alsa),
+//! `gstreamer1.0-plugins-good` (wavparse), `gstreamer1.0-plugins-bad` (webrtcdsp) and
+//! `gstreamer1.0-alsa`; building needs `libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev`.
+//! [`check_elements`] says which are missing.
+//!
+//! # Privacy
+//!
+//! Every buffer of speech this crate hands out or keeps ([`AudioFrame`], [`PcmChunk`],
+//! [`ConversationWriter`]) is wiped when dropped, and GStreamer's own copy of a captured buffer is
+//! zeroed once its samples are copied out. Nothing here logs, and nothing is written to disk except
+//! by [`ConversationWriter::write_wav`], to the path the caller gives.
+
+mod conversation;
+mod error;
+mod frame;
+mod gst_util;
+mod input;
+mod output;
+mod resample;
+
+pub use conversation::ConversationWriter;
+pub use error::{AudioError, Direction};
+pub use frame::{AudioFrame, PcmChunk, Timeline};
+pub use gst_util::{REQUIRED_ELEMENTS, check_elements, init};
+pub use input::{AudioInput, MicConfig, MicInput, Pacing, WavInput};
+pub use output::{AudioOutput, ChunkId, PlaybackEvent, SpeakerOutput, SpeakerSink};
+pub use resample::resample;
+
+/// The sample rate of every input frame: what the VAD and whisper take.
+pub const INPUT_RATE: u32 = 16_000;
+
+/// Samples in one input frame: 32 ms at 16 kHz, the window Silero VAD takes.
+pub const FRAME_SAMPLES: usize = 512;
+
+/// The rate the echo probe and the echo canceller share (`webrtcdsp` insists on one rate for
+/// both): 48 kHz, so the patient's voice loses nothing on its way to the speaker.
+pub const PROBE_RATE: u32 = 48_000;
+
+/// The name the echo canceller and its probe share.
+pub const ECHO_PROBE_NAME: &str = "rapport-echo-probe";

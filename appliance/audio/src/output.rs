@@ -1,0 +1,300 @@
+//! Playing the patient's voice: [`SpeakerOutput`] pushes [`PcmChunk`]s through the echo probe to
+//! ALSA (or a real-time null sink), reports from the sink's own position when each chunk started
+//! and finished, and flushes everything queued on barge-in.
+
+use std::collections::VecDeque;
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+
+use crate::error::{AudioError, Direction};
+use crate::frame::PcmChunk;
+use crate::gst_util::{capsfilter, f32_buffer, f32_mono_caps, init, make, missing, pending_error, s16_mono_caps, set_state};
+use crate::{ECHO_PROBE_NAME, PROBE_RATE};
+
+/// How far ahead of the sink's clock a chunk queued on an idle speaker is placed, so its first
+/// samples reach the device before their time rather than late (and cut).
+const LEAD_NS: u64 = 60_000_000;
+
+/// Silence pushed after each chunk, so the resamplers release a chunk's last samples at once
+/// instead of holding them until more audio comes.
+const TAIL_NS: u64 = 30_000_000;
+
+/// The identity of one played chunk, in the order `play` was called.
+pub type ChunkId = u64;
+
+/// What happened to a chunk, reported by [`AudioOutput::poll_event`] in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaybackEvent {
+    /// The chunk's first sample is being heard.
+    Started(ChunkId),
+    /// The chunk's last sample has been heard.
+    Finished(ChunkId),
+    /// The chunk was cut off (or never began) because [`AudioOutput::stop`] was called.
+    Stopped(ChunkId),
+}
+
+/// A sink for the patient's voice.
+pub trait AudioOutput: Send {
+    /// Queues `chunk` after whatever is already queued and returns its id.
+    ///
+    /// # Errors
+    /// [`AudioError::Device`] when the speaker has failed.
+    fn play(&mut self, chunk: PcmChunk) -> Result<ChunkId, AudioError>;
+
+    /// Barge-in: stops the chunk being heard at once and drops every queued one; each gets a
+    /// [`PlaybackEvent::Stopped`].
+    ///
+    /// # Errors
+    /// [`AudioError::Device`] when the speaker has failed.
+    fn stop(&mut self) -> Result<(), AudioError>;
+
+    /// The next event, if one is due; call it often (every input frame, say).
+    ///
+    /// # Errors
+    /// [`AudioError::Device`] when the speaker failed (unplugged, say).
+    fn poll_event(&mut self) -> Result<Option<PlaybackEvent>, AudioError>;
+
+    /// Whether no chunk is queued or playing.
+    fn is_idle(&self) -> bool;
+}
+
+/// Where a [`SpeakerOutput`] sends its sound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpeakerSink {
+    /// An ALSA device, as `alsasink` names it (`default`, `hw:0,0`…).
+    Alsa {
+        /// The device name.
+        device: String,
+    },
+    /// Nowhere, but in real time: the headless station and tests, with the same timing and
+    /// events as a speaker.
+    Null,
+}
+
+impl SpeakerSink {
+    fn device(&self) -> String {
+        match self {
+            Self::Alsa { device } => device.clone(),
+            Self::Null => "null".to_owned(),
+        }
+    }
+}
+
+/// A chunk pushed into the pipeline, by its stream times.
+#[derive(Debug)]
+struct Scheduled {
+    id: ChunkId,
+    start_ns: u64,
+    end_ns: u64,
+    started: bool,
+}
+
+/// The patient's voice through the echo probe to a speaker.
+pub struct SpeakerOutput {
+    device: String,
+    pipeline: gst::Pipeline,
+    source: gst_app::AppSrc,
+    bus: gst::Bus,
+    rate: u32,
+    next_pts_ns: u64,
+    next_id: ChunkId,
+    scheduled: VecDeque<Scheduled>,
+    events: VecDeque<PlaybackEvent>,
+    failed: Option<String>,
+}
+
+impl SpeakerOutput {
+    /// Opens the speaker and carries the echo probe [`MicInput`](crate::MicInput) cancels against.
+    ///
+    /// # Errors
+    /// [`AudioError::Device`] naming the device and carrying GStreamer's message when it cannot
+    /// be opened; [`AudioError::MissingElement`] when a plugin is missing.
+    pub fn open(sink: SpeakerSink) -> Result<Self, AudioError> {
+        init()?;
+        let device = sink.device();
+        let device_error = |message: String| AudioError::Device {
+            device: device.clone(),
+            direction: Direction::Playback,
+            message,
+        };
+        let rate = 22_050;
+        let source = gst_app::AppSrc::builder()
+            .caps(&f32_mono_caps(rate))
+            .format(gst::Format::Time)
+            .is_live(false)
+            .build();
+        let probe = gst::ElementFactory::make("webrtcechoprobe")
+            .name(ECHO_PROBE_NAME)
+            .build()
+            .map_err(|_| missing("webrtcechoprobe"))?;
+        let output = match &sink {
+            SpeakerSink::Alsa { device } => {
+                let alsa = make("alsasink")?;
+                alsa.set_property("device", device.as_str());
+                alsa
+            }
+            SpeakerSink::Null => {
+                let null = make("fakesink")?;
+                null.set_property("sync", true);
+                null
+            }
+        };
+        let chain = [
+            source.clone().upcast(),
+            make("audioconvert")?,
+            make("audioresample")?,
+            capsfilter(&s16_mono_caps(PROBE_RATE))?,
+            probe,
+            make("audioconvert")?,
+            make("audioresample")?,
+            output,
+        ];
+        let pipeline = gst::Pipeline::new();
+        pipeline.add_many(&chain).map_err(|error| device_error(error.to_string()))?;
+        gst::Element::link_many(&chain).map_err(|error| device_error(error.to_string()))?;
+        let bus = pipeline.bus().ok_or_else(|| device_error("the pipeline has no bus".to_owned()))?;
+        set_state(&pipeline, gst::State::Playing).map_err(device_error)?;
+        Ok(Self {
+            device,
+            pipeline,
+            source,
+            bus,
+            rate,
+            next_pts_ns: 0,
+            next_id: 0,
+            scheduled: VecDeque::new(),
+            events: VecDeque::new(),
+            failed: None,
+        })
+    }
+
+    fn error(&self, message: String) -> AudioError {
+        AudioError::Device { device: self.device.clone(), direction: Direction::Playback, message }
+    }
+
+    /// Fails with the bus's error, if the sink posted one.
+    fn check(&mut self) -> Result<(), AudioError> {
+        if self.failed.is_none() {
+            if let Some(error) = pending_error(&self.bus) {
+                self.failed = Some(format!("{}: {}", error.source, error.text));
+                // The device is gone; stopping the pipeline cannot fail in a way that matters.
+                let _ = self.pipeline.set_state(gst::State::Null);
+            }
+        }
+        match &self.failed {
+            Some(message) => Err(self.error(message.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// The running time now, when the pipeline is playing (not while it prerolls).
+    fn running_now_ns(&self) -> Option<u64> {
+        let (_, current, pending) = self.pipeline.state(gst::ClockTime::ZERO);
+        if current != gst::State::Playing || pending != gst::State::VoidPending {
+            return None;
+        }
+        self.pipeline.current_running_time().map(gst::ClockTime::nseconds)
+    }
+
+    /// Turns the sink's position into events for the chunks it has reached.
+    fn advance(&mut self) {
+        let Some(position) = self.pipeline.query_position::<gst::ClockTime>() else { return };
+        let position = position.nseconds();
+        while let Some(front) = self.scheduled.front_mut() {
+            if !front.started && position >= front.start_ns {
+                front.started = true;
+                self.events.push_back(PlaybackEvent::Started(front.id));
+            }
+            if front.started && position >= front.end_ns {
+                self.events.push_back(PlaybackEvent::Finished(front.id));
+                self.scheduled.pop_front();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn push(&self, samples: &[f32], pts_ns: u64, rate: u32) -> Result<u64, AudioError> {
+        let duration_ns = samples.len() as u64 * 1_000_000_000 / u64::from(rate);
+        let mut buffer = f32_buffer(samples);
+        if let Some(buffer) = buffer.get_mut() {
+            buffer.set_pts(gst::ClockTime::from_nseconds(pts_ns));
+            buffer.set_duration(gst::ClockTime::from_nseconds(duration_ns));
+        }
+        self.source
+            .push_buffer(buffer)
+            .map_err(|error| self.error(format!("the speaker refused audio: {error:?}")))?;
+        Ok(duration_ns)
+    }
+}
+
+impl AudioOutput for SpeakerOutput {
+    fn play(&mut self, chunk: PcmChunk) -> Result<ChunkId, AudioError> {
+        self.check()?;
+        self.advance();
+        if self.scheduled.is_empty() {
+            if let Some(now) = self.running_now_ns() {
+                self.next_pts_ns = self.next_pts_ns.max(now + LEAD_NS);
+            }
+        }
+        if chunk.rate() != self.rate {
+            self.rate = chunk.rate();
+            self.source.set_caps(Some(&f32_mono_caps(self.rate)));
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        let start_ns = self.next_pts_ns;
+        let duration_ns = self.push(chunk.samples(), start_ns, self.rate)?;
+        let tail = vec![0.0; usize::try_from(u64::from(self.rate) * TAIL_NS / 1_000_000_000).unwrap_or(0)];
+        let tail_ns = self.push(&tail, start_ns + duration_ns, self.rate)?;
+        self.next_pts_ns = start_ns + duration_ns + tail_ns;
+        self.scheduled.push_back(Scheduled {
+            id,
+            start_ns,
+            end_ns: start_ns + duration_ns,
+            started: false,
+        });
+        Ok(id)
+    }
+
+    fn stop(&mut self) -> Result<(), AudioError> {
+        self.check()?;
+        self.advance();
+        if self.scheduled.is_empty() {
+            return Ok(());
+        }
+        // A flush through the whole pipeline drops what appsrc, the converters and the sink
+        // hold; resetting the running time starts the next chunk from zero again.
+        let flushed = self.pipeline.send_event(gst::event::FlushStart::new())
+            && self.pipeline.send_event(gst::event::FlushStop::new(true));
+        for chunk in self.scheduled.drain(..) {
+            self.events.push_back(PlaybackEvent::Stopped(chunk.id));
+        }
+        self.next_pts_ns = 0;
+        if !flushed {
+            return Err(self.error("the playback pipeline refused to flush".to_owned()));
+        }
+        Ok(())
+    }
+
+    fn poll_event(&mut self) -> Result<Option<PlaybackEvent>, AudioError> {
+        self.check()?;
+        if self.events.is_empty() {
+            self.advance();
+        }
+        Ok(self.events.pop_front())
+    }
+
+    fn is_idle(&self) -> bool {
+        self.scheduled.is_empty()
+    }
+}
+
+impl Drop for SpeakerOutput {
+    fn drop(&mut self) {
+        // Stopping a pipeline on the way out: there is no one left to tell if it fails.
+        let _ = self.pipeline.set_state(gst::State::Null);
+    }
+}
