@@ -140,12 +140,12 @@ pub(crate) fn set_state(pipeline: &gst::Pipeline, state: gst::State) -> Result<(
 pub(crate) fn take_samples(sample: gst::Sample, out: &mut Vec<f32>) {
     let Some(mut buffer) = sample.buffer_owned() else { return };
     drop(sample);
-    if let Some(writable) = buffer.get_mut() {
-        if let Ok(mut map) = writable.map_writable() {
-            append_f32(map.as_slice(), out);
-            map.as_mut_slice().zeroize();
-            return;
-        }
+    if let Some(writable) = buffer.get_mut()
+        && let Ok(mut map) = writable.map_writable()
+    {
+        append_f32(map.as_slice(), out);
+        map.as_mut_slice().zeroize();
+        return;
     }
     if let Ok(map) = buffer.map_readable() {
         append_f32(map.as_slice(), out);
@@ -153,9 +153,7 @@ pub(crate) fn take_samples(sample: gst::Sample, out: &mut Vec<f32>) {
 }
 
 fn append_f32(bytes: &[u8], out: &mut Vec<f32>) {
-    out.extend(
-        bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-    );
+    out.extend(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
 }
 
 /// Bytes handed to GStreamer that are wiped when GStreamer frees the buffer.

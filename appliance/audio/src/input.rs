@@ -78,11 +78,7 @@ struct Capture {
 
 impl Capture {
     /// Builds `source_chain` ! audioconvert ! audioresample ! caps ! [dsp chain] ! appsink.
-    fn build(
-        origin: Origin,
-        elements: Vec<gst::Element>,
-        sync: bool,
-    ) -> Result<Self, AudioError> {
+    fn build(origin: Origin, elements: Vec<gst::Element>, sync: bool) -> Result<Self, AudioError> {
         let pipeline = gst::Pipeline::new();
         let sink = gst_app::AppSink::builder()
             .caps(&f32_mono_caps(INPUT_RATE))
@@ -94,9 +90,8 @@ impl Capture {
         chain.push(sink.clone().upcast());
         pipeline.add_many(&chain).map_err(|error| origin.error(error.to_string()))?;
         gst::Element::link_many(&chain).map_err(|error| origin.error(error.to_string()))?;
-        let bus = pipeline
-            .bus()
-            .ok_or_else(|| origin.error("the pipeline has no bus".to_owned()))?;
+        let bus =
+            pipeline.bus().ok_or_else(|| origin.error("the pipeline has no bus".to_owned()))?;
         Ok(Self {
             origin,
             pipeline,
@@ -317,9 +312,11 @@ mod tests {
 
     #[test]
     fn a_device_error_mid_session_is_an_error_value_naming_the_device() {
-        let config = MicConfig { device: "hw:9,0".to_owned(), echo_cancel: false, noise_suppression: true };
+        let config =
+            MicConfig { device: "hw:9,0".to_owned(), echo_cancel: false, noise_suppression: true };
         let source = live_test_source();
-        let mut mic = MicInput::open_with_source(&config, source.clone()).expect("test source opens");
+        let mut mic =
+            MicInput::open_with_source(&config, source.clone()).expect("test source opens");
         let frame = mic.next_frame().expect("frames flow").expect("a live source does not end");
         assert_eq!(frame.len(), FRAME_SAMPLES);
         assert_eq!(frame.start(), 0);

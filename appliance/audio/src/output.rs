@@ -10,7 +10,10 @@ use gstreamer_app as gst_app;
 
 use crate::error::{AudioError, Direction};
 use crate::frame::PcmChunk;
-use crate::gst_util::{capsfilter, f32_buffer, f32_mono_caps, init, make, missing, pending_error, s16_mono_caps, set_state};
+use crate::gst_util::{
+    capsfilter, f32_buffer, f32_mono_caps, init, make, missing, pending_error, s16_mono_caps,
+    set_state,
+};
 use crate::{ECHO_PROBE_NAME, PROBE_RATE};
 
 /// How far ahead of the sink's clock a chunk queued on an idle speaker is placed, so its first
@@ -20,6 +23,10 @@ const LEAD_NS: u64 = 60_000_000;
 /// Silence pushed after each chunk, so the resamplers release a chunk's last samples at once
 /// instead of holding them until more audio comes.
 const TAIL_NS: u64 = 30_000_000;
+
+/// The length of the buffers a chunk is cut into: small enough that a flush takes effect within
+/// one of them and the echo probe sees a steady stream.
+const PIECE_NS: u64 = 20_000_000;
 
 /// The identity of one played chunk, in the order `play` was called.
 pub type ChunkId = u64;
@@ -154,7 +161,8 @@ impl SpeakerOutput {
         let pipeline = gst::Pipeline::new();
         pipeline.add_many(&chain).map_err(|error| device_error(error.to_string()))?;
         gst::Element::link_many(&chain).map_err(|error| device_error(error.to_string()))?;
-        let bus = pipeline.bus().ok_or_else(|| device_error("the pipeline has no bus".to_owned()))?;
+        let bus =
+            pipeline.bus().ok_or_else(|| device_error("the pipeline has no bus".to_owned()))?;
         set_state(&pipeline, gst::State::Playing).map_err(device_error)?;
         Ok(Self {
             device,
@@ -176,12 +184,12 @@ impl SpeakerOutput {
 
     /// Fails with the bus's error, if the sink posted one.
     fn check(&mut self) -> Result<(), AudioError> {
-        if self.failed.is_none() {
-            if let Some(error) = pending_error(&self.bus) {
-                self.failed = Some(format!("{}: {}", error.source, error.text));
-                // The device is gone; stopping the pipeline cannot fail in a way that matters.
-                let _ = self.pipeline.set_state(gst::State::Null);
-            }
+        if self.failed.is_none()
+            && let Some(error) = pending_error(&self.bus)
+        {
+            self.failed = Some(format!("{}: {}", error.source, error.text));
+            // The device is gone; stopping the pipeline cannot fail in a way that matters.
+            let _ = self.pipeline.set_state(gst::State::Null);
         }
         match &self.failed {
             Some(message) => Err(self.error(message.clone())),
@@ -216,17 +224,26 @@ impl SpeakerOutput {
         }
     }
 
+    /// Pushes `samples` from `pts_ns` on, in buffers of [`PIECE_NS`], and returns their duration.
     fn push(&self, samples: &[f32], pts_ns: u64, rate: u32) -> Result<u64, AudioError> {
-        let duration_ns = samples.len() as u64 * 1_000_000_000 / u64::from(rate);
-        let mut buffer = f32_buffer(samples);
-        if let Some(buffer) = buffer.get_mut() {
-            buffer.set_pts(gst::ClockTime::from_nseconds(pts_ns));
-            buffer.set_duration(gst::ClockTime::from_nseconds(duration_ns));
+        let rate_ns = |count: usize| count as u64 * 1_000_000_000 / u64::from(rate);
+        let piece = usize::try_from(u64::from(rate) * PIECE_NS / 1_000_000_000).unwrap_or(1).max(1);
+        let mut offset = 0;
+        for part in samples.chunks(piece) {
+            let mut buffer = f32_buffer(part);
+            if let Some(buffer) = buffer.get_mut() {
+                let start = rate_ns(offset);
+                buffer.set_pts(gst::ClockTime::from_nseconds(pts_ns + start));
+                buffer.set_duration(gst::ClockTime::from_nseconds(
+                    rate_ns(offset + part.len()) - start,
+                ));
+            }
+            self.source
+                .push_buffer(buffer)
+                .map_err(|error| self.error(format!("the speaker refused audio: {error:?}")))?;
+            offset += part.len();
         }
-        self.source
-            .push_buffer(buffer)
-            .map_err(|error| self.error(format!("the speaker refused audio: {error:?}")))?;
-        Ok(duration_ns)
+        Ok(rate_ns(samples.len()))
     }
 }
 
@@ -234,10 +251,10 @@ impl AudioOutput for SpeakerOutput {
     fn play(&mut self, chunk: PcmChunk) -> Result<ChunkId, AudioError> {
         self.check()?;
         self.advance();
-        if self.scheduled.is_empty() {
-            if let Some(now) = self.running_now_ns() {
-                self.next_pts_ns = self.next_pts_ns.max(now + LEAD_NS);
-            }
+        if self.scheduled.is_empty()
+            && let Some(now) = self.running_now_ns()
+        {
+            self.next_pts_ns = self.next_pts_ns.max(now + LEAD_NS);
         }
         if chunk.rate() != self.rate {
             self.rate = chunk.rate();
@@ -247,7 +264,8 @@ impl AudioOutput for SpeakerOutput {
         self.next_id += 1;
         let start_ns = self.next_pts_ns;
         let duration_ns = self.push(chunk.samples(), start_ns, self.rate)?;
-        let tail = vec![0.0; usize::try_from(u64::from(self.rate) * TAIL_NS / 1_000_000_000).unwrap_or(0)];
+        let tail =
+            vec![0.0; usize::try_from(u64::from(self.rate) * TAIL_NS / 1_000_000_000).unwrap_or(0)];
         let tail_ns = self.push(&tail, start_ns + duration_ns, self.rate)?;
         self.next_pts_ns = start_ns + duration_ns + tail_ns;
         self.scheduled.push_back(Scheduled {
@@ -296,5 +314,71 @@ impl Drop for SpeakerOutput {
     fn drop(&mut self) {
         // Stopping a pipeline on the way out: there is no one left to tell if it fails.
         let _ = self.pipeline.set_state(gst::State::Null);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use zeroize::Zeroizing;
+
+    use super::*;
+
+    /// Counts the buffers with sound in them that reach the sink of `speaker`.
+    fn count_loud_buffers(speaker: &SpeakerOutput) -> Arc<AtomicUsize> {
+        let loud = Arc::new(AtomicUsize::new(0));
+        let sink = speaker.pipeline.iterate_sinks().next().ok().flatten().expect("one sink");
+        let pad = sink.static_pad("sink").expect("a sink pad");
+        let counter = Arc::clone(&loud);
+        pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+            // Whatever the format, silence is all zero bytes.
+            if let Some(gst::PadProbeData::Buffer(buffer)) = &info.data
+                && let Ok(map) = buffer.map_readable()
+                && map.as_slice().iter().any(|byte| *byte != 0)
+            {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            gst::PadProbeReturn::Ok
+        });
+        loud
+    }
+
+    fn tone(seconds: f32) -> PcmChunk {
+        let samples =
+            (0..(22_050.0 * seconds) as usize).map(|n| 0.3 * (n as f32 * 0.125).sin()).collect();
+        PcmChunk::new(22_050, Zeroizing::new(samples)).expect("a chunk")
+    }
+
+    fn wait_for(speaker: &mut SpeakerOutput, want: PlaybackEvent) {
+        for _ in 0..4000 {
+            if speaker.poll_event().expect("null sink") == Some(want) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("{want:?} never came");
+    }
+
+    #[test]
+    fn after_a_stop_no_sound_of_the_stopped_lines_reaches_the_sink() {
+        let mut speaker = SpeakerOutput::open(SpeakerSink::Null).expect("null speaker");
+        let loud = count_loud_buffers(&speaker);
+        let first = speaker.play(tone(5.0)).expect("plays");
+        speaker.play(tone(5.0)).expect("plays");
+        wait_for(&mut speaker, PlaybackEvent::Started(first));
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(loud.load(Ordering::SeqCst) > 0, "the line is heard before the stop");
+        speaker.stop().expect("stops");
+        // What was already inside the sink when the flush came may still land; nothing after.
+        std::thread::sleep(Duration::from_millis(100));
+        loud.store(0, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(loud.load(Ordering::SeqCst), 0, "9 s of queued sound were dropped");
+        let next = speaker.play(tone(0.3)).expect("plays after a stop");
+        wait_for(&mut speaker, PlaybackEvent::Finished(next));
+        assert!(loud.load(Ordering::SeqCst) > 0, "the next line is heard");
     }
 }

@@ -7,7 +7,9 @@ use gstreamer_app as gst_app;
 use zeroize::Zeroizing;
 
 use crate::error::AudioError;
-use crate::gst_util::{capsfilter, f32_buffer, f32_mono_caps, init, make, pending_error, set_state, take_samples};
+use crate::gst_util::{
+    capsfilter, f32_buffer, f32_mono_caps, init, make, pending_error, set_state, take_samples,
+};
 
 const PIPELINE: &str = "resample";
 
@@ -29,10 +31,8 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Result<Zeroizing<Vec<f32
     }
     init()?;
     let fail = |message: String| AudioError::Pipeline { pipeline: PIPELINE, message };
-    let source = gst_app::AppSrc::builder()
-        .caps(&f32_mono_caps(from))
-        .format(gst::Format::Time)
-        .build();
+    let source =
+        gst_app::AppSrc::builder().caps(&f32_mono_caps(from)).format(gst::Format::Time).build();
     let sink = gst_app::AppSink::builder().caps(&f32_mono_caps(to)).sync(false).build();
     sink.set_property("enable-last-sample", false);
     let chain = [

@@ -127,6 +127,6 @@ fn the_wav_file_holds_the_mixed_conversation() {
 fn a_file_that_cannot_be_written_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("missing-folder").join("c.wav");
-    let error = ConversationWriter::new().write_wav(&path).err().expect("fails");
+    let error = ConversationWriter::new().write_wav(&path).expect_err("fails");
     assert!(error.to_string().contains("missing-folder"), "{error}");
 }

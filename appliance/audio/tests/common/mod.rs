@@ -10,7 +10,14 @@ use rapport_audio::{AudioFrame, AudioInput};
 
 /// Writes a sine of `freq` Hz lasting `seconds` at `rate` Hz with `channels` channels (16-bit),
 /// amplitude 0.5, with sox.
-pub fn sox_tone(dir: &Path, name: &str, rate: u32, channels: u32, seconds: f32, freq: u32) -> PathBuf {
+pub fn sox_tone(
+    dir: &Path,
+    name: &str,
+    rate: u32,
+    channels: u32,
+    seconds: f32,
+    freq: u32,
+) -> PathBuf {
     let path = dir.join(name);
     let status = Command::new("sox")
         .args(["-n", "-r", &rate.to_string(), "-c", &channels.to_string(), "-b", "16"])
