@@ -88,3 +88,8 @@ pub const PROBE_RATE: u32 = 48_000;
 
 /// The name the echo canceller and its probe share.
 pub const ECHO_PROBE_NAME: &str = "rapport-echo-probe";
+
+/// Unit tests that open a speaker take this lock: the echo canceller finds its probe by name, so
+/// two speakers alive at once in one test process could hand it the wrong far end.
+#[cfg(test)]
+pub(crate) static SPEAKER_TEST_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());

@@ -115,6 +115,9 @@ pub struct SpeakerOutput {
 impl SpeakerOutput {
     /// Opens the speaker and carries the echo probe [`MicInput`](crate::MicInput) cancels against.
     ///
+    /// Keep one open per process: the echo canceller picks its probe by name
+    /// ([`ECHO_PROBE_NAME`](crate::ECHO_PROBE_NAME)), and with two it may pick the wrong one.
+    ///
     /// # Errors
     /// [`AudioError::Device`] naming the device and carrying GStreamer's message when it cannot
     /// be opened; [`AudioError::MissingElement`] when a plugin is missing.
@@ -364,6 +367,7 @@ mod tests {
 
     #[test]
     fn after_a_stop_no_sound_of_the_stopped_lines_reaches_the_sink() {
+        let _one_speaker = crate::SPEAKER_TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let mut speaker = SpeakerOutput::open(SpeakerSink::Null).expect("null speaker");
         let loud = count_loud_buffers(&speaker);
         let first = speaker.play(tone(5.0)).expect("plays");
