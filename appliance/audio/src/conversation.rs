@@ -34,7 +34,9 @@ struct Placed {
 /// drops every patient sample from the current position on.
 ///
 /// [`stop`]: AudioOutput::stop
-#[derive(Debug, Default)]
+///
+/// Its `Debug` shows lengths and positions, never a sample.
+#[derive(Default)]
 pub struct ConversationWriter {
     trainee: Zeroizing<Vec<f32>>,
     patient: Zeroizing<Vec<f32>>,
@@ -158,6 +160,17 @@ impl AudioOutput for ConversationWriter {
 
     fn is_idle(&self) -> bool {
         self.placed.is_empty()
+    }
+}
+
+impl std::fmt::Debug for ConversationWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConversationWriter")
+            .field("trainee_len", &self.trainee.len())
+            .field("patient_len", &self.patient.len())
+            .field("position", &self.now)
+            .field("queued", &self.placed.len())
+            .finish()
     }
 }
 

@@ -1,12 +1,14 @@
 //! The audio values that cross this crate's boundary: input frames, output chunks, and the
 //! timeline that turns sample counts into milliseconds. Both buffers wipe their samples on drop.
 
+use std::fmt;
+
 use zeroize::Zeroizing;
 
 use crate::error::AudioError;
 
 /// A run of 16 kHz mono samples from an [`AudioInput`](crate::AudioInput), wiped on drop.
-#[derive(Debug)]
+/// Its `Debug` shows the position and length, never a sample.
 pub struct AudioFrame {
     start: u64,
     samples: Zeroizing<Vec<f32>>,
@@ -46,7 +48,7 @@ impl AudioFrame {
 }
 
 /// Mono `f32` audio at a given rate, for an [`AudioOutput`](crate::AudioOutput); wiped on drop.
-#[derive(Debug)]
+/// Its `Debug` shows the rate and length, never a sample.
 pub struct PcmChunk {
     rate: u32,
     samples: Zeroizing<Vec<f32>>,
@@ -80,6 +82,24 @@ impl PcmChunk {
     /// How long the chunk plays, in milliseconds (rounded down).
     pub fn duration_ms(&self) -> u64 {
         Timeline::new(self.rate).ms(self.samples.len() as u64)
+    }
+}
+
+impl fmt::Debug for AudioFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AudioFrame")
+            .field("start", &self.start)
+            .field("len", &self.samples.len())
+            .finish()
+    }
+}
+
+impl fmt::Debug for PcmChunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PcmChunk")
+            .field("rate", &self.rate)
+            .field("len", &self.samples.len())
+            .finish()
     }
 }
 
@@ -132,6 +152,14 @@ mod tests {
         assert_eq!(input.span_ms(16_000, 24_000), 500);
         assert_eq!(input.convert(16_000, Timeline::new(22_050)), 22_050);
         assert_eq!(Timeline::new(22_050).convert(11_025, input), 8000);
+    }
+
+    #[test]
+    fn debug_shows_no_sample() {
+        let frame = AudioFrame::new(512, Zeroizing::new(vec![0.123_456; 4]));
+        let chunk = PcmChunk::new(22_050, Zeroizing::new(vec![0.654_321; 3])).expect("valid");
+        let shown = format!("{frame:?} {chunk:?}");
+        assert_eq!(shown, "AudioFrame { start: 512, len: 4 } PcmChunk { rate: 22050, len: 3 }");
     }
 
     #[test]

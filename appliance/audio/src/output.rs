@@ -366,6 +366,30 @@ mod tests {
     }
 
     #[test]
+    fn a_speaker_failing_mid_session_is_an_error_value_naming_the_device() {
+        let _one_speaker = crate::SPEAKER_TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut speaker = SpeakerOutput::open(SpeakerSink::Null).expect("null speaker");
+        let id = speaker.play(tone(2.0)).expect("plays");
+        wait_for(&mut speaker, PlaybackEvent::Started(id));
+        // What alsasink posts when the device goes away: a resource error on the bus.
+        let sink = speaker.pipeline.iterate_sinks().next().ok().flatten().expect("one sink");
+        let posted = gst::message::Error::builder(gst::ResourceError::Write, "device unplugged")
+            .src(&sink)
+            .build();
+        assert!(sink.post_message(posted).is_ok());
+        let error = speaker.poll_event().expect_err("the failure is reported");
+        match &error {
+            AudioError::Device { device, direction, message } => {
+                assert_eq!(device, "null");
+                assert_eq!(*direction, Direction::Playback);
+                assert!(message.contains("device unplugged"), "{message}");
+            }
+            other => panic!("expected a device error, got {other}"),
+        }
+        assert!(speaker.play(tone(0.1)).is_err(), "a failed speaker stays failed");
+    }
+
+    #[test]
     fn after_a_stop_no_sound_of_the_stopped_lines_reaches_the_sink() {
         let _one_speaker = crate::SPEAKER_TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let mut speaker = SpeakerOutput::open(SpeakerSink::Null).expect("null speaker");
