@@ -132,3 +132,21 @@ fn barge_in_stops_the_line_at_once_and_drops_the_queue() {
     assert!(stopping.elapsed() < Duration::from_secs(8), "{:?}", stopping.elapsed());
     assert_eq!(speaker.poll_event().expect("fine"), None, "nothing of the old lines comes back");
 }
+
+/// ALSA's `null` device exists without a sound card: the real `alsasink` and `alsasrc` open it,
+/// so the device pipelines are negotiated and run end to end here.
+#[test]
+fn the_alsa_pipelines_run_on_alsas_null_device() {
+    let mut speaker =
+        SpeakerOutput::open(SpeakerSink::Alsa { device: "null".to_owned() }).expect("alsasink");
+    let mut mic = MicInput::open(&MicConfig::new("null")).expect("alsasrc with echo cancellation");
+    let id = speaker.play(chunk(22_050, 0.3)).expect("plays");
+    let mut frames = 0;
+    while frames < 20 {
+        let frame = rapport_audio::AudioInput::next_frame(&mut mic).expect("captures");
+        assert_eq!(frame.expect("a microphone does not end").len(), rapport_audio::FRAME_SAMPLES);
+        frames += 1;
+    }
+    assert_eq!(collect(&mut speaker, 2), [PlaybackEvent::Started(id), PlaybackEvent::Finished(id)]);
+    speaker.stop().expect("stopping an idle speaker is fine");
+}
