@@ -35,7 +35,12 @@
 //! - The echo canceller must hear what the speaker plays. `webrtcechoprobe` sits on the playback
 //!   side, as close to the device as possible (after every rate change the chunk goes through),
 //!   and `webrtcdsp` finds it by name (`probe=`): the playback pipeline must therefore exist before
-//!   the microphone is opened with echo cancellation on.
+//!   the microphone is opened with echo cancellation on, and one speaker is open per process.
+//!   Capture and playback are separate pipelines with their own clocks and device latencies, so
+//!   the DSP runs `delay-agnostic` with the `extended-filter`: it finds the echo's delay itself.
+//! - Chunks enter the playback pipeline in 20 ms buffers, so a flush bites within one buffer and
+//!   the probe sees a steady stream. A chunk queued on an idle speaker is stamped 60 ms ahead of
+//!   the clock so its first samples reach the device before their time instead of being cut.
 //! - Playback is synchronised to the sink's clock, so the stream position the sink reports is the
 //!   sample being heard: that is what [`PlaybackEvent::Started`] and [`PlaybackEvent::Finished`]
 //!   are measured against. Barge-in is a flush of the whole playback pipeline, which drops every
@@ -48,16 +53,20 @@
 //!
 //! GStreamer 1.22 or later with these elements: `filesrc`, `wavparse`, `audioconvert`,
 //! `audioresample`, `appsrc`, `appsink`, `fakesink`, `alsasrc`, `alsasink`, `webrtcdsp`,
-//! `webrtcechoprobe`. On Debian: `gstreamer1.0-plugins-base` (convert, resample, app, alsa),
-//! `gstreamer1.0-plugins-good` (wavparse), `gstreamer1.0-plugins-bad` (webrtcdsp) and
-//! `gstreamer1.0-alsa`; building needs `libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev`.
-//! [`check_elements`] says which are missing.
+//! `webrtcechoprobe`. On Debian: `gstreamer1.0-plugins-base` (convert, resample, app),
+//! `gstreamer1.0-plugins-good` (wavparse), `gstreamer1.0-plugins-bad` (webrtcdsp, webrtcechoprobe)
+//! and `gstreamer1.0-alsa` (alsasrc, alsasink); building needs `pkg-config libgstreamer1.0-dev
+//! libgstreamer-plugins-base1.0-dev`. [`check_elements`] says which are missing. ALSA's `null`
+//! device, which exists without a sound card, lets the device pipelines run in tests.
+//! The tests also run `sox`, `soxi` and `espeak-ng` to make test audio.
 //!
 //! # Privacy
 //!
 //! Every buffer of speech this crate hands out or keeps ([`AudioFrame`], [`PcmChunk`],
-//! [`ConversationWriter`]) is wiped when dropped, and GStreamer's own copy of a captured buffer is
-//! zeroed once its samples are copied out. Nothing here logs, and nothing is written to disk except
+//! [`ConversationWriter`]) is wiped when dropped; the buffers this crate hands to GStreamer are
+//! wiped when GStreamer frees them, and GStreamer's own copy of a captured buffer is zeroed once
+//! its samples are copied out (where this crate holds its only reference). Intermediate buffers
+//! inside the converters are GStreamer's, freed unwiped to the allocator. Nothing here logs, and nothing is written to disk except
 //! by [`ConversationWriter::write_wav`], to the path the caller gives.
 
 mod conversation;
