@@ -51,6 +51,38 @@ pub fn check_elements() -> Result<(), AudioError> {
     Ok(())
 }
 
+/// The clock and base time every device pipeline of the process shares.
+struct SharedTimeline {
+    clock: gst::Clock,
+    base: gst::ClockTime,
+}
+
+fn shared_timeline() -> &'static SharedTimeline {
+    static TIMELINE: OnceLock<SharedTimeline> = OnceLock::new();
+    TIMELINE.get_or_init(|| {
+        let clock = gst::SystemClock::obtain();
+        let base = clock.time();
+        SharedTimeline { clock, base }
+    })
+}
+
+/// Puts `pipeline` on the process's shared timeline: the system clock and one fixed base time,
+/// kept through state changes and flushes. The echo canceller compares the running times of the
+/// microphone's and the speaker's buffers to find the echo's delay, which only means something
+/// when both pipelines count from the same instant.
+pub(crate) fn share_timeline(pipeline: &gst::Pipeline) {
+    let timeline = shared_timeline();
+    pipeline.use_clock(Some(&timeline.clock));
+    pipeline.set_start_time(gst::ClockTime::NONE);
+    pipeline.set_base_time(timeline.base);
+}
+
+/// The running time now on the shared timeline, in nanoseconds.
+pub(crate) fn shared_running_time_ns() -> u64 {
+    let timeline = shared_timeline();
+    timeline.clock.time().saturating_sub(timeline.base).nseconds()
+}
+
 /// Makes one element, or says which package is missing.
 pub(crate) fn make(factory: &'static str) -> Result<gst::Element, AudioError> {
     gst::ElementFactory::make(factory).build().map_err(|_| missing(factory))
@@ -105,18 +137,30 @@ pub(crate) struct BusError {
 pub(crate) fn pending_error(bus: &gst::Bus) -> Option<BusError> {
     while let Some(message) = bus.pop_filtered(&[gst::MessageType::Error]) {
         if let gst::MessageView::Error(error) = message.view() {
-            let source =
-                error.src().map_or_else(|| "pipeline".to_owned(), |src| src.name().to_string());
-            let mut text = error.error().to_string();
-            if let Some(debug) = error.debug() {
-                text.push_str(" (");
-                text.push_str(&debug);
-                text.push(')');
-            }
-            return Some(BusError { source, text });
+            return Some(describe(error));
         }
     }
     None
+}
+
+/// The first error posted on `bus` within `timeout`.
+pub(crate) fn wait_error(bus: &gst::Bus, timeout: gst::ClockTime) -> Option<BusError> {
+    let message = bus.timed_pop_filtered(timeout, &[gst::MessageType::Error])?;
+    match message.view() {
+        gst::MessageView::Error(error) => Some(describe(error)),
+        _ => None,
+    }
+}
+
+fn describe(error: &gst::message::Error) -> BusError {
+    let source = error.src().map_or_else(|| "pipeline".to_owned(), |src| src.name().to_string());
+    let mut text = error.error().to_string();
+    if let Some(debug) = error.debug() {
+        text.push_str(" (");
+        text.push_str(&debug);
+        text.push(')');
+    }
+    BusError { source, text }
 }
 
 /// Sets `pipeline` to `state`; on failure returns the error its bus holds (or a generic one).
@@ -124,7 +168,8 @@ pub(crate) fn set_state(pipeline: &gst::Pipeline, state: gst::State) -> Result<(
     match pipeline.set_state(state) {
         Ok(_) => Ok(()),
         Err(_) => {
-            let bus_error = pipeline.bus().and_then(|bus| pending_error(&bus));
+            let bus_error =
+                pipeline.bus().and_then(|bus| wait_error(&bus, gst::ClockTime::from_mseconds(500)));
             // Nothing more can be done with a pipeline that failed to change state.
             let _ = pipeline.set_state(gst::State::Null);
             Err(bus_error.map_or_else(

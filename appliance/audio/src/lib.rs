@@ -36,15 +36,19 @@
 //!   side, as close to the device as possible (after every rate change the chunk goes through),
 //!   and `webrtcdsp` finds it by name (`probe=`): the playback pipeline must therefore exist before
 //!   the microphone is opened with echo cancellation on, and one speaker is open per process.
-//!   Capture and playback are separate pipelines with their own clocks and device latencies, so
-//!   the DSP runs `delay-agnostic` with the `extended-filter`: it finds the echo's delay itself.
+//! - The DSP finds the echo's delay by comparing the running times of the speaker's buffers (as
+//!   the probe saw them) with the microphone's. Capture and playback are separate pipelines, so
+//!   both are put on one shared timeline: the system clock and one base time for the process,
+//!   kept through state changes and flushes (the ALSA elements slave to it). Without that, the
+//!   delay is meaningless and cancellation fails once the echo comes back later than the probe
+//!   saw it, which is always the case in a room.
 //! - Chunks enter the playback pipeline in 20 ms buffers, so a flush bites within one buffer and
 //!   the probe sees a steady stream. A chunk queued on an idle speaker is stamped 60 ms ahead of
 //!   the clock so its first samples reach the device before their time instead of being cut.
-//! - Playback is synchronised to the sink's clock, so the stream position the sink reports is the
+//! - Playback is synchronised to that clock, so the stream position the sink reports is the
 //!   sample being heard: that is what [`PlaybackEvent::Started`] and [`PlaybackEvent::Finished`]
 //!   are measured against. Barge-in is a flush of the whole playback pipeline, which drops every
-//!   queued sample at once, not after the queue drains.
+//!   queued sample at once, not after the queue drains; the running time goes on through it.
 //! - A device that fails (missing, busy, unplugged) posts an error on the pipeline's bus; it comes
 //!   back as [`AudioError::Device`] naming the device and carrying GStreamer's words, never as a
 //!   panic.

@@ -12,7 +12,7 @@ use crate::error::{AudioError, Direction};
 use crate::frame::PcmChunk;
 use crate::gst_util::{
     capsfilter, f32_buffer, f32_mono_caps, init, make, missing, pending_error, s16_mono_caps,
-    set_state,
+    set_state, share_timeline, shared_running_time_ns,
 };
 use crate::{ECHO_PROBE_NAME, PROBE_RATE};
 
@@ -166,6 +166,7 @@ impl SpeakerOutput {
         gst::Element::link_many(&chain).map_err(|error| device_error(error.to_string()))?;
         let bus =
             pipeline.bus().ok_or_else(|| device_error("the pipeline has no bus".to_owned()))?;
+        share_timeline(&pipeline);
         set_state(&pipeline, gst::State::Playing).map_err(device_error)?;
         Ok(Self {
             device,
@@ -198,15 +199,6 @@ impl SpeakerOutput {
             Some(message) => Err(self.error(message.clone())),
             None => Ok(()),
         }
-    }
-
-    /// The running time now, when the pipeline is playing (not while it prerolls).
-    fn running_now_ns(&self) -> Option<u64> {
-        let (_, current, pending) = self.pipeline.state(gst::ClockTime::ZERO);
-        if current != gst::State::Playing || pending != gst::State::VoidPending {
-            return None;
-        }
-        self.pipeline.current_running_time().map(gst::ClockTime::nseconds)
     }
 
     /// Turns the sink's position into events for the chunks it has reached.
@@ -254,10 +246,8 @@ impl AudioOutput for SpeakerOutput {
     fn play(&mut self, chunk: PcmChunk) -> Result<ChunkId, AudioError> {
         self.check()?;
         self.advance();
-        if self.scheduled.is_empty()
-            && let Some(now) = self.running_now_ns()
-        {
-            self.next_pts_ns = self.next_pts_ns.max(now + LEAD_NS);
+        if self.scheduled.is_empty() {
+            self.next_pts_ns = self.next_pts_ns.max(shared_running_time_ns() + LEAD_NS);
         }
         if chunk.rate() != self.rate {
             self.rate = chunk.rate();
@@ -287,12 +277,14 @@ impl AudioOutput for SpeakerOutput {
             return Ok(());
         }
         // A flush through the whole pipeline drops what appsrc, the converters and the sink
-        // hold; resetting the running time starts the next chunk from zero again.
+        // hold. The running time goes on (the timeline is shared with the microphone), so the
+        // next chunk is placed just ahead of the clock again.
         let flushed = self.pipeline.send_event(gst::event::FlushStart::new())
-            && self.pipeline.send_event(gst::event::FlushStop::new(true));
+            && self.pipeline.send_event(gst::event::FlushStop::new(false));
         for chunk in self.scheduled.drain(..) {
             self.events.push_back(PlaybackEvent::Stopped(chunk.id));
         }
+        // Forget where the dropped chunks would have ended: the next one starts from the clock.
         self.next_pts_ns = 0;
         if !flushed {
             return Err(self.error("the playback pipeline refused to flush".to_owned()));
