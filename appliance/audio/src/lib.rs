@@ -13,6 +13,39 @@
 //!   real-time null sink); [`ConversationWriter`] lays both sides on one timeline for a WAV file.
 //! - [`Timeline`]: sample counts to milliseconds, for talk time and interruptions.
 //!
+//! # How a session uses it
+//!
+//! A file-driven session (`rapport session --audio-in T.wav --audio-out C.wav`): the trainee's
+//! frames go to the VAD and onto the conversation's timeline, the patient's replies are played into
+//! the same timeline, and barge-in is a `stop()` when the VAD hears the trainee over the patient.
+//!
+//! ```no_run
+//! use rapport_audio::{AudioInput, AudioOutput, ConversationWriter, INPUT_RATE};
+//! use rapport_audio::{Pacing, PlaybackEvent, Timeline, WavInput};
+//! # fn main() -> Result<(), rapport_audio::AudioError> {
+//! let mut input = WavInput::open("T.wav".as_ref(), Pacing::AsFastAsPossible)?;
+//! let mut conversation = ConversationWriter::new();
+//! let timeline = Timeline::new(INPUT_RATE);
+//! while let Some(frame) = input.next_frame()? {
+//!     conversation.push_input(&frame);
+//!     // vad.push(frame.samples()) … when the VAD hears speech while the patient talks:
+//!     // conversation.stop()?;   (barge-in)
+//!     // when an utterance ends: conversation.play(tts_chunk)?;
+//!     while let Some(event) = conversation.poll_event()? {
+//!         // Started, Finished or Stopped, stamped in ms: talk time and interruptions.
+//!         let _stamped: (PlaybackEvent, u64) = (event, timeline.ms(frame.end()));
+//!     }
+//! }
+//! conversation.write_wav("C.wav".as_ref())?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Live, the speaker is opened first (it carries the echo probe), then the microphone:
+//! `SpeakerOutput::open(SpeakerSink::Alsa { device })`, `MicInput::open(&MicConfig::new(device))`,
+//! and the same loop with `SpeakerOutput` in place of the writer. Events are stamped by the caller
+//! with the input position at which they are polled, so both sides share the input's timeline.
+//!
 //! # The device pipelines
 //!
 //! ```text
