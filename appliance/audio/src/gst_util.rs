@@ -25,14 +25,29 @@ pub const REQUIRED_ELEMENTS: &[(&str, &str)] = &[
     ("webrtcechoprobe", "gstreamer1.0-plugins-bad"),
 ];
 
+/// The environment variable that keeps GStreamer's own debug log on (`GST_DEBUG`): for a
+/// developer's machine only, since an element's log at high levels can dump buffer contents.
+pub const DANGER_GST_LOG_VARIABLE: &str = "RAPPORT_DANGER_GST_LOG";
+
 /// Starts GStreamer once per process; later calls return the first call's outcome.
+///
+/// GStreamer's debug log is switched off (whatever `GST_DEBUG` says) unless
+/// [`DANGER_GST_LOG_VARIABLE`] is set: errors still come back as values, but no element can
+/// write audio it dumps at a memdump level to stderr and from there to the journal.
 ///
 /// # Errors
 /// [`AudioError::Init`] when GStreamer cannot start.
 pub fn init() -> Result<(), AudioError> {
     static STARTED: OnceLock<Result<(), String>> = OnceLock::new();
     STARTED
-        .get_or_init(|| gst::init().map_err(|error| error.to_string()))
+        .get_or_init(|| {
+            gst::init().map_err(|error| error.to_string())?;
+            if std::env::var_os(DANGER_GST_LOG_VARIABLE).is_none() {
+                gst::log::remove_default_log_function();
+                gst::log::set_active(false);
+            }
+            Ok(())
+        })
         .clone()
         .map_err(AudioError::Init)
 }
@@ -223,4 +238,16 @@ pub(crate) fn f32_buffer(samples: &[f32]) -> gst::Buffer {
         bytes.extend_from_slice(&sample.to_le_bytes());
     }
     gst::Buffer::from_mut_slice(WipedBytes(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gstreamers_debug_log_is_off_unless_a_developer_asks_for_it() {
+        init().expect("GStreamer starts");
+        let asked = std::env::var_os(DANGER_GST_LOG_VARIABLE).is_some();
+        assert_eq!(gst::log::is_active(), asked);
+    }
 }

@@ -103,7 +103,9 @@
 //! [`ConversationWriter`]) is wiped when dropped; the buffers this crate hands to GStreamer are
 //! wiped when GStreamer frees them, and GStreamer's own copy of a captured buffer is zeroed once
 //! its samples are copied out (where this crate holds its only reference). Intermediate buffers
-//! inside the converters are GStreamer's, freed unwiped to the allocator. Nothing here logs, and nothing is written to disk except
+//! inside the converters are GStreamer's, freed unwiped to the allocator. GStreamer's own debug
+//! log is off unless [`DANGER_GST_LOG_VARIABLE`] is set (see [`init`]).
+//! Nothing here logs, and nothing is written to disk except
 //! by [`ConversationWriter::write_wav`], to the path the caller gives.
 
 mod conversation;
@@ -117,7 +119,7 @@ mod resample;
 pub use conversation::ConversationWriter;
 pub use error::{AudioError, Direction};
 pub use frame::{AudioFrame, PcmChunk, Timeline};
-pub use gst_util::{REQUIRED_ELEMENTS, check_elements, init};
+pub use gst_util::{DANGER_GST_LOG_VARIABLE, REQUIRED_ELEMENTS, check_elements, init};
 pub use input::{AudioInput, MicConfig, MicInput, Pacing, WavInput};
 pub use output::{AudioOutput, ChunkId, PlaybackEvent, SpeakerOutput, SpeakerSink};
 pub use resample::resample;
