@@ -69,6 +69,17 @@ impl PcmChunk {
         Ok(Self { rate, samples })
     }
 
+    /// A chunk holding a copy of `samples` (the patient's voice from the speech crate, say), in a
+    /// buffer sized once and wiped on drop.
+    ///
+    /// # Errors
+    /// [`AudioError::InvalidChunk`] when the rate is zero or there is no sample.
+    pub fn copy_from(rate: u32, samples: &[f32]) -> Result<Self, AudioError> {
+        let mut copy = Zeroizing::new(Vec::with_capacity(samples.len()));
+        copy.extend_from_slice(samples);
+        Self::new(rate, copy)
+    }
+
     /// The sample rate in Hz.
     pub fn rate(&self) -> u32 {
         self.rate
@@ -168,5 +179,8 @@ mod tests {
         assert!(PcmChunk::new(22_050, Zeroizing::new(Vec::new())).is_err());
         let chunk = PcmChunk::new(22_050, Zeroizing::new(vec![0.0; 11_025])).expect("valid");
         assert_eq!(chunk.duration_ms(), 500);
+        let copied = PcmChunk::copy_from(16_000, &[0.25; 8]).expect("valid");
+        assert_eq!((copied.rate(), copied.samples()), (16_000, &[0.25; 8][..]));
+        assert!(PcmChunk::copy_from(16_000, &[]).is_err());
     }
 }
