@@ -1,6 +1,6 @@
 """Converts a Whisper model from CTranslate2's `model.bin` into whisper.cpp's ggml file.
 
-Usage: convert_whisper.py CT2_MODEL_BIN CONFIG_JSON ASSETS_DIR OUT_FILE
+Usage: convert_whisper.py CT2_MODEL_BIN ASSETS_DIR OUT_FILE
 
 CTranslate2 stores the same weights as the original checkpoint, fused differently: the
 self-attention's query, key and value are one matrix, the cross-attention's key and value
@@ -12,7 +12,6 @@ The output depends only on the inputs: its sha256 is pinned in models/manifest.t
 """
 
 import base64
-import json
 import struct
 import sys
 
@@ -125,12 +124,10 @@ F32_NAMES = {
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) != 4:
         sys.exit(__doc__)
-    model_bin, config_json, assets, out = sys.argv[1:]
+    model_bin, assets, out = sys.argv[1:]
     ct2 = read_ct2(model_bin)
-    with open(config_json) as f:
-        config = json.load(f)
     layers_enc = sum(1 for k in ct2 if k.startswith("encoder/layer_") and k.endswith("ffn/linear_0/weight"))
     layers_dec = sum(1 for k in ct2 if k.startswith("decoder/layer_") and k.endswith("ffn/linear_0/weight"))
     n_vocab, state = ct2["decoder/embeddings/weight"].shape
@@ -141,7 +138,7 @@ def main():
     heads_dec = int(ct2["decoder/num_heads"])
     multilingual = n_vocab >= 51865
     vocabulary = "multilingual.tiktoken" if multilingual else "gpt2.tiktoken"
-    if not multilingual and "lang_ids" in config and len(config["lang_ids"]) > 1 and n_vocab != 51864:
+    if n_vocab not in (51864, 51865, 51866):
         sys.exit(f"{model_bin}: unexpected vocabulary size {n_vocab}")
 
     filters = np.load(f"{assets}/mel_filters.npz")[f"mel_{n_mels}"].astype(np.float32)

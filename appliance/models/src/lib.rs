@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use sha2::{Digest, Sha256};
 
 pub use manifest::{Manifest, ManifestEntry, Source};
-pub use runtime::init_onnx_runtime;
+pub use runtime::{ONNXRUNTIME_ENV, init_onnx_runtime};
 
 /// Where a station looks for its models when `RAPPORT_MODELS` is not set: the image's read-only
 /// copy first, then the cache `models/fetch` fills on a development or CI machine.

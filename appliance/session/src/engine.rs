@@ -12,7 +12,7 @@ use rapport_privacy::SecretText;
 use rapport_scenario::{Intent, Scenario};
 use zeroize::Zeroizing;
 
-use crate::event::{EndReason, Event, PeerId, Role, SessionEvent};
+use crate::event::{EndReason, Event, PeerId, Role, SessionEvent, SpeechTiming};
 use crate::feedback::{Feedback, NudgeKind};
 use crate::patient::{Patient, PatientReply};
 use crate::scorecard::Scorecard;
@@ -177,7 +177,17 @@ impl Session {
                 return Ok(out);
             }
             _ if self.phase == Phase::Ended => return Err(SessionError::Ended),
-            Event::TraineeSaid(text) => self.trainee_said(text, &mut out)?,
+            Event::TraineeSaid(text) => self.trainee_said(text, None, &mut out)?,
+            Event::TraineeSpoke { text, timing } => {
+                self.trainee_said(text, Some(timing), &mut out)?
+            }
+            Event::PatientSpoke { timing } => {
+                self.scorecard.patient_speech_ms += timing.duration_ms();
+                if timing.interrupted {
+                    self.scorecard.patient_interrupted += 1;
+                }
+                self.now_ms = self.now_ms.max(timing.ended_ms);
+            }
             Event::ActorSaid(text) => {
                 if self.actor_voice.is_none() {
                     return Err(SessionError::NoActor);
@@ -256,6 +266,7 @@ impl Session {
     fn trainee_said(
         &mut self,
         text: SecretText,
+        timing: Option<SpeechTiming>,
         out: &mut Vec<SessionEvent>,
     ) -> Result<(), SessionError> {
         if text.expose().trim().is_empty() {
@@ -263,6 +274,13 @@ impl Session {
         }
         if text.len() > MAX_UTTERANCE_BYTES {
             return Err(SessionError::UtteranceTooLong);
+        }
+        if let Some(timing) = timing {
+            self.scorecard.trainee_speech_ms += timing.duration_ms();
+            if timing.interrupted {
+                self.scorecard.trainee_interruptions += 1;
+            }
+            self.now_ms = self.now_ms.max(timing.ended_ms);
         }
         self.turn += 1;
         self.last_trainee_ms = self.now_ms;
@@ -383,6 +401,7 @@ impl Session {
             counts,
             gauges,
             rating,
+            interruptions: self.scorecard.trainee_interruptions,
             thresholds: THRESHOLDS,
             patient: state,
             goal_reached: end_reason == EndReason::GoalReached,

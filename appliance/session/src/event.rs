@@ -30,11 +30,42 @@ pub enum Role {
     Observer,
 }
 
+/// When a stretch of speech happened, in milliseconds since the session started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SpeechTiming {
+    /// The first audible moment.
+    pub started_ms: u64,
+    /// The last audible moment.
+    pub ended_ms: u64,
+    /// Whether the other side was still speaking when this one started (for the trainee: they
+    /// cut into the patient's line; for the patient: the trainee cut into theirs).
+    pub interrupted: bool,
+}
+
+impl SpeechTiming {
+    /// How long the speech lasted.
+    pub fn duration_ms(&self) -> u64 {
+        self.ended_ms.saturating_sub(self.started_ms)
+    }
+}
+
 /// Everything that can happen to a session.
 #[derive(Debug)]
 pub enum Event {
     /// The trainee finished an utterance (typed, or transcribed).
     TraineeSaid(SecretText),
+    /// The trainee finished a spoken utterance: its transcript and when it was spoken.
+    TraineeSpoke {
+        /// The final transcript.
+        text: SecretText,
+        /// When the speech started and ended, and whether it cut the patient off.
+        timing: SpeechTiming,
+    },
+    /// The patient's voice stopped: it finished its line, or the trainee cut it off.
+    PatientSpoke {
+        /// When the voice started and stopped, and whether the trainee interrupted it.
+        timing: SpeechTiming,
+    },
     /// The actor, holding the patient's voice, said a line.
     ActorSaid(SecretText),
     /// A remote peer joined.

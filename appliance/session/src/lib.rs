@@ -16,7 +16,7 @@ mod summary;
 
 pub use dynamics::{MAX_PROGRESS_PER_TURN, default_delta};
 pub use engine::{MAX_SESSION_MS, MAX_UTTERANCE_BYTES, Phase, Session, SessionError};
-pub use event::{EndReason, Event, PeerId, Role, SessionEvent};
+pub use event::{EndReason, Event, PeerId, Role, SessionEvent, SpeechTiming};
 pub use feedback::NudgeKind;
 pub use patient::affect_for;
 pub use progression::Progression;

@@ -99,7 +99,8 @@ pub struct Gauges {
     pub percent_complex_reflections: f64,
     /// Open questions as a percentage of all questions (0 with none).
     pub percent_open_questions: f64,
-    /// The trainee's share of the words spoken, in percent.
+    /// The trainee's share of the talk, in percent: of the time spoken when the session is
+    /// spoken, of the words otherwise.
     pub talk_share: f64,
 }
 
@@ -145,12 +146,27 @@ pub struct Scorecard {
     pub trainee_words: u32,
     /// Words the patient spoke.
     pub patient_words: u32,
+    /// Milliseconds of the trainee's speech (spoken sessions).
+    pub trainee_speech_ms: u64,
+    /// Milliseconds the patient's voice played (spoken sessions).
+    pub patient_speech_ms: u64,
+    /// Times the trainee started speaking while the patient was still speaking.
+    pub trainee_interruptions: u32,
+    /// Times the patient's voice was stopped by the trainee (barge-in).
+    pub patient_interrupted: u32,
 }
 
 impl Scorecard {
-    /// The gauges now.
+    /// The gauges now. A spoken session measures talk share in time, a typed one in words.
     pub fn gauges(&self) -> Gauges {
-        Gauges::compute(&self.counts, self.trainee_words, self.patient_words)
+        let mut gauges = Gauges::compute(&self.counts, self.trainee_words, self.patient_words);
+        let spoken = self.trainee_speech_ms + self.patient_speech_ms;
+        if spoken > 0 {
+            // Millisecond totals of one session are far below 2^52: the conversion is exact.
+            let share = 100.0 * self.trainee_speech_ms as f64 / spoken as f64;
+            gauges.talk_share = share;
+        }
+        gauges
     }
 }
 
@@ -186,6 +202,18 @@ mod tests {
         assert_eq!(c.mi_adherent(), 2);
         assert_eq!(c.mi_non_adherent(), 1);
         assert_eq!(g.rating(c.total()), Rating::Good);
+    }
+
+    #[test]
+    fn a_spoken_session_measures_talk_share_in_time() {
+        let mut card = Scorecard::default();
+        card.trainee_words = 10;
+        card.patient_words = 30;
+        assert_eq!(card.gauges().talk_share, 25.0);
+        card.patient_words = 10;
+        card.trainee_speech_ms = 3_000;
+        card.patient_speech_ms = 9_000;
+        assert_eq!(card.gauges().talk_share, 25.0);
     }
 
     #[test]

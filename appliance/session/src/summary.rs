@@ -71,6 +71,8 @@ pub struct Summary {
     pub mi_non_adherent: u32,
     /// The rating against the thresholds.
     pub rating: Rating,
+    /// In a spoken session: how often the trainee cut into the patient's line.
+    pub interruptions: u32,
     /// The thresholds themselves.
     pub thresholds: Thresholds,
     /// The patient's state at the end.
@@ -96,6 +98,7 @@ impl Drop for Summary {
         self.mi_adherent.zeroize();
         self.mi_non_adherent.zeroize();
         self.trainee_turns.zeroize();
+        self.interruptions.zeroize();
     }
 }
 

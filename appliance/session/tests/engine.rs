@@ -274,3 +274,45 @@ fn debug_output_of_a_session_holds_no_content() {
         assert!(!debug.contains("zebra"), "{debug}");
     }
 }
+
+#[test]
+fn a_spoken_session_measures_talk_time_and_interruptions() {
+    let catalog = catalog();
+    let scenario = catalog.get("alcohol-weekend").expect("the default scenario");
+    let (mut session, _) =
+        Session::start(Arc::new(scenario.clone()), ListCoder::new(&GOOD_PRACTICE), 1);
+    let timing = |started_ms, ended_ms, interrupted| rapport_session::SpeechTiming {
+        started_ms,
+        ended_ms,
+        interrupted,
+    };
+    // The patient's opening line played for 4 s; the trainee spoke for 2 s after it.
+    session.handle(Event::PatientSpoke { timing: timing(0, 4_000, false) }).expect("opening");
+    let out = session
+        .handle(Event::TraineeSpoke {
+            text: SecretText::copy_from("What brings you in today?"),
+            timing: timing(5_000, 7_000, false),
+        })
+        .expect("coded");
+    let talk_share = out
+        .iter()
+        .find_map(|event| match event {
+            SessionEvent::Gauges(gauges) => Some(gauges.talk_share),
+            _ => None,
+        })
+        .expect("gauges");
+    assert!((talk_share - 100.0 * 2.0 / 6.0).abs() < 1e-9, "{talk_share}");
+    // The patient's reply is cut off after 1 s by the trainee, who speaks for 6 s.
+    session.handle(Event::PatientSpoke { timing: timing(8_000, 9_000, true) }).expect("reply");
+    session
+        .handle(Event::TraineeSpoke {
+            text: SecretText::copy_from("It sounds like the weekends have been hard."),
+            timing: timing(9_000, 15_000, true),
+        })
+        .expect("coded");
+    let ended = session.handle(Event::EndRequested).expect("ends");
+    let summary = summary_json(&ended);
+    assert_eq!(summary["interruptions"], 1);
+    let share = summary["talk_share"].as_f64().expect("talk share");
+    assert!((share - 100.0 * 8.0 / 13.0).abs() < 1e-9, "{share}");
+}
