@@ -13,6 +13,8 @@ use crate::error::AudioError;
 pub const REQUIRED_ELEMENTS: &[(&str, &str)] = &[
     ("filesrc", "gstreamer1.0-plugins-base (core elements)"),
     ("wavparse", "gstreamer1.0-plugins-good"),
+    ("flacparse", "gstreamer1.0-plugins-good"),
+    ("flacdec", "gstreamer1.0-plugins-good"),
     ("audioconvert", "gstreamer1.0-plugins-base"),
     ("audioresample", "gstreamer1.0-plugins-base"),
     ("capsfilter", "gstreamer1.0-plugins-base (core elements)"),

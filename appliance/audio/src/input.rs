@@ -193,8 +193,8 @@ impl Drop for Capture {
     }
 }
 
-/// Trainee audio from a WAV file (any rate, channels or sample format wavparse reads), delivered
-/// as 16 kHz mono frames.
+/// Trainee audio from a WAV file (any rate, channels or sample format wavparse reads) or a FLAC
+/// file (by its `.flac` extension; the demo's bundled sample), delivered as 16 kHz mono frames.
 pub struct WavInput {
     capture: Capture,
 }
@@ -203,7 +203,7 @@ impl WavInput {
     /// Opens `path` and starts decoding it.
     ///
     /// # Errors
-    /// [`AudioError::File`] naming the file when it is missing or not a WAV file,
+    /// [`AudioError::File`] naming the file when it is missing or not a WAV (or FLAC) file,
     /// [`AudioError::MissingElement`] when a plugin is not installed.
     pub fn open(path: &Path, pacing: Pacing) -> Result<Self, AudioError> {
         init()?;
@@ -213,13 +213,18 @@ impl WavInput {
         }
         let source = make("filesrc")?;
         source.set_property("location", path.to_string_lossy().as_ref());
-        let elements = vec![
-            source,
-            make("wavparse")?,
+        let flac = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("flac"));
+        let mut elements = vec![source];
+        if flac {
+            elements.extend([make("flacparse")?, make("flacdec")?]);
+        } else {
+            elements.push(make("wavparse")?);
+        }
+        elements.extend([
             make("audioconvert")?,
             make("audioresample")?,
             capsfilter(&f32_mono_caps(INPUT_RATE))?,
-        ];
+        ]);
         let mut capture = Capture::build(origin, elements, pacing == Pacing::RealTime)?;
         capture.start_file()?;
         Ok(Self { capture })

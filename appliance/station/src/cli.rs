@@ -135,12 +135,36 @@ pub enum BenchArea {
     Metrics,
 }
 
+/// `--turn-taking` of a spoken session from a recording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TurnTakingArg {
+    /// The recording waits while the patient speaks.
+    Wait,
+    /// The recording never waits; speaking over the patient stops the patient.
+    Live,
+}
+
+/// `--whisper`: which recogniser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WhisperArg {
+    /// Whisper tiny.en.
+    TinyEn,
+    /// Whisper base.
+    Base,
+}
+
 /// Options of `rapport demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Seed of the simulated patient.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// The typed demo: the trainee's lines as text, without the speech models.
+    #[arg(long)]
+    pub text: bool,
+    /// Also write the spoken demo's conversation (both voices) to this WAV file.
+    #[arg(long, value_name = "WAV", conflicts_with = "text")]
+    pub audio_out: Option<PathBuf>,
     #[command(flatten)]
     pub metrics: crate::commands::metrics::consent::ConsentArgs,
 }
@@ -172,12 +196,28 @@ pub struct SessionArgs {
     /// A file of trainee lines, one per line; prints the session's events as JSON lines.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["audio_in", "audio_out"])]
     pub script: Option<PathBuf>,
-    /// Speech input from a WAV file.
+    /// A spoken session from a recording of the trainee (WAV, or any audio GStreamer decodes);
+    /// prints the session's events as JSON lines.
     #[arg(long, value_name = "WAV", requires = "audio_out")]
     pub audio_in: Option<PathBuf>,
-    /// Patient speech output to a WAV file.
+    /// Where to write the whole conversation (both voices, 16 kHz WAV), for `--audio-in`.
     #[arg(long, value_name = "WAV", requires = "audio_in")]
     pub audio_out: Option<PathBuf>,
+    /// How the recording and the patient share time: `wait` (a recording of the trainee's turns,
+    /// which waits while the patient speaks) or `live` (a recording of a microphone: speaking over
+    /// the patient stops the patient).
+    #[arg(long, value_enum, default_value_t = TurnTakingArg::Wait, requires = "audio_in")]
+    pub turn_taking: TurnTakingArg,
+    /// A spoken session with this ALSA microphone (`default`, `hw:1,0`…) and the default speaker.
+    #[arg(long, value_name = "DEVICE", conflicts_with_all = ["script", "audio_in"])]
+    pub mic: Option<String>,
+    /// The speech recogniser: Whisper tiny.en (default, fast) or base (more accurate; fetch it
+    /// with `models/fetch --with whisper-base`).
+    #[arg(long, value_enum, default_value_t = WhisperArg::TinyEn)]
+    pub whisper: WhisperArg,
+    /// Print live captions while the trainee speaks (spoken sessions).
+    #[arg(long)]
+    pub captions: bool,
     /// Seed of the simulated patient (random when left out).
     #[arg(long)]
     pub seed: Option<u64>,

@@ -8,6 +8,7 @@ mod config;
 mod logging;
 mod render;
 mod secret_io;
+mod spoken;
 mod systemd;
 
 use std::process::ExitCode;

@@ -1,6 +1,8 @@
-//! `rapport demo`: the station's main job on a built-in default — a session with the default
-//! scenario, the trainee's side played from a built-in script of good motivational interviewing,
-//! shown as the kiosk would show it, then wiped.
+//! `rapport demo`: the station's main job on a built-in default — a spoken session with the
+//! default scenario: the trainee's side is the bundled recording of a built-in script of good
+//! motivational interviewing, heard by the speech recogniser, coded and answered in the patient's
+//! voice, shown as the kiosk would show it, then wiped. `--text` plays the same script typed,
+//! without the speech models.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -15,11 +17,66 @@ use crate::catalog;
 use crate::cli::DemoArgs;
 use crate::render;
 use crate::secret_io::SecretWriter;
+use crate::spoken;
 
 /// The trainee's lines of the demo.
 const SCRIPT: &str = include_str!("../../demo/alcohol-weekend.txt");
 
+/// The same lines, spoken (`demo/make-trainee-audio` makes it).
+const RECORDING: &[u8] = include_bytes!("../../demo/alcohol-weekend-trainee.flac");
+
 pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    if args.text {
+        return typed(args);
+    }
+    spoken(args)
+}
+
+/// The spoken demo, from the bundled recording; the patient's voice goes to the conversation
+/// file when one is asked for, and nowhere else (no sound device is needed).
+fn spoken(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let load = catalog::builtin();
+    let catalog = load.catalog;
+    let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
+    let mut out = SecretWriter::stdout().context("while opening stdout")?;
+    let mut consent = Consent::open(&args.metrics);
+    // The recording is the project's sample, not anyone's speech: a temporary file is fine.
+    let mut recording = tempfile::Builder::new()
+        .prefix("rapport-demo-")
+        .suffix(".flac")
+        .tempfile()
+        .context("while unpacking the demo recording")?;
+    recording.write_all(RECORDING).context("while unpacking the demo recording")?;
+    let store = spoken::store_or_hint()?;
+    render::brief(&mut out, scenario)?;
+    writeln!(out, "{}", consent.marker()).context("while writing to stdout")?;
+    writeln!(out, "(The trainee's side is a recording; what you read after \"You:\" is what the station heard.)\n")
+        .context("while writing to stdout")?;
+    let options = spoken::SpokenOptions {
+        whisper: crate::cli::WhisperArg::TinyEn,
+        captions: false,
+        turn_taking: spoken::TurnTaking::Wait,
+    };
+    spoken::play_recording(
+        &store,
+        scenario,
+        args.seed,
+        recording.path(),
+        args.audio_out.as_deref(),
+        &options,
+        &mut |heard| {
+            if let spoken::Heard::Session(event) = &heard {
+                consent.record(scenario, std::slice::from_ref(*event));
+            }
+            spoken::report::terminal(&mut out, &heard)
+        },
+    )?;
+    out.flush().context("while writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The typed demo: the script's lines as text.
+fn typed(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let load = catalog::builtin();
     let catalog = load.catalog;
     let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;

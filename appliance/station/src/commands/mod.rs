@@ -7,7 +7,7 @@ mod headless;
 pub(crate) mod metrics;
 mod scenarios;
 mod screens;
-mod session;
+pub mod session;
 mod wipe_check;
 
 use std::process::ExitCode;

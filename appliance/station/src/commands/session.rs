@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use rapport_coding::RuleCoder;
 use rapport_privacy::{SecretText, SecretTextBuilder};
 use rapport_scenario::{Catalog, Scenario};
@@ -17,17 +17,12 @@ use tracing::info;
 
 use super::metrics::consent::Consent;
 use crate::catalog;
-use crate::cli::SessionArgs;
+use crate::cli::{SessionArgs, TurnTakingArg};
 use crate::render;
 use crate::secret_io::{SecretReader, SecretWriter};
+use crate::spoken::{self, SpokenOptions, TurnTaking};
 
 pub fn run(args: &SessionArgs) -> anyhow::Result<ExitCode> {
-    if args.audio_in.is_some() {
-        bail!(
-            "audio sessions (--audio-in/--audio-out) need the speech pipeline, which is not part \
-             of this build yet; use --script FILE or the interactive mode"
-        );
-    }
     let load = catalog::load(args.scenarios.as_deref())?;
     for error in &load.errors {
         eprintln!("warning: skipped {error}");
@@ -37,6 +32,23 @@ pub fn run(args: &SessionArgs) -> anyhow::Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(random_seed);
     info!(scenario = %scenario.id, "session starting");
     let consent = Consent::open(&args.metrics);
+    if let (Some(input), Some(output)) = (&args.audio_in, &args.audio_out) {
+        let turn_taking = match args.turn_taking {
+            TurnTakingArg::Wait => TurnTaking::Wait,
+            TurnTakingArg::Live => TurnTaking::Live,
+        };
+        let options = SpokenOptions { whisper: args.whisper, captions: args.captions, turn_taking };
+        return spoken::from_file(scenario, seed, input, output, &options, consent)
+            .map(|()| ExitCode::SUCCESS);
+    }
+    if let Some(device) = &args.mic {
+        let options = SpokenOptions {
+            whisper: args.whisper,
+            captions: args.captions,
+            turn_taking: TurnTaking::Live,
+        };
+        return spoken::live(scenario, seed, device, &options, consent).map(|()| ExitCode::SUCCESS);
+    }
     match &args.script {
         Some(path) => scripted(&catalog, scenario, path, seed, consent),
         None => interactive(&catalog, scenario, seed, consent),

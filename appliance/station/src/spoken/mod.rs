@@ -1,0 +1,398 @@
+//! Spoken sessions: the trainee's voice in, the patient's voice out, on one conversation clock.
+//!
+//! [`Conversation`] is the loop every spoken session runs, from a microphone or from a file:
+//! each 32 ms frame of the trainee's audio goes to the [`Listener`] (voice activity and
+//! endpointing); a finished utterance goes to whisper, then into the session engine as an
+//! [`Event::TraineeSpoke`] with its timing; each patient line is synthesized sentence by sentence
+//! and queued on the [`Stage`] (a speaker, or the conversation file), one sentence ahead, so the
+//! first words play while the rest is made. When the trainee starts speaking over the patient,
+//! the patient stops at once (barge-in), and both sides' timing reaches the engine, which turns it
+//! into talk share and interruptions.
+//!
+//! Time is the input's: positions are 16 kHz samples since the conversation began, so a file
+//! plays out exactly as a microphone would have heard it, however fast the machine is.
+
+mod models;
+pub mod report;
+mod run;
+mod stage;
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use rapport_audio::{AudioFrame, AudioInput, FRAME_SAMPLES, PcmChunk, PlaybackEvent};
+use rapport_privacy::SecretText;
+use rapport_session::{Event, Session, SessionError, SessionEvent, SpeechTiming};
+use rapport_speech::voice::sentences;
+use rapport_speech::{ListenEvent, Listener, Recognizer, SileroVad, Voice};
+use zeroize::Zeroizing;
+
+pub use models::store_or_hint;
+pub use run::{SpokenOptions, from_file, live, play_recording};
+pub use stage::{Stage, TurnTaking};
+
+/// The conversation clock's rate: the trainee's audio, 16 kHz.
+pub const RATE: u64 = 16_000;
+
+/// How often a live caption is refreshed while the trainee speaks, in samples (one second).
+const CAPTION_EVERY: u64 = RATE;
+
+/// What a spoken session reports, besides the engine's own events.
+#[derive(Debug)]
+pub enum Heard<'a> {
+    /// An event of the session engine.
+    Session(&'a SessionEvent),
+    /// The trainee started speaking.
+    SpeechStarted {
+        /// When, in milliseconds since the conversation began.
+        at_ms: u64,
+    },
+    /// A live caption of what the trainee is saying (it is refined until the utterance ends).
+    Caption(&'a SecretText),
+    /// The trainee spoke over the patient, who stopped.
+    BargeIn {
+        /// When.
+        at_ms: u64,
+    },
+    /// Speech was heard but no words came out of it (a cough, a mumble): nothing is coded.
+    NotUnderstood {
+        /// When the speech ended.
+        at_ms: u64,
+    },
+    /// The patient's voice stopped: a whole line, or cut off by barge-in.
+    PatientVoice(SpeechTiming),
+    /// How long the station took, in wall time, from the end of an utterance to each step.
+    Latency(Latency),
+}
+
+/// Wall-clock time from the endpointer's decision that an utterance ended.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Latency {
+    /// To the final transcript.
+    pub transcript_ms: f64,
+    /// To the code of the utterance.
+    pub code_ms: f64,
+    /// To the first audio of the patient's reply, queued on the stage.
+    pub first_audio_ms: Option<f64>,
+}
+
+/// The models a spoken session needs.
+pub struct Ears {
+    /// Voice activity and endpointing.
+    pub listener: Listener<SileroVad>,
+    /// Speech recognition.
+    pub recognizer: Box<dyn Recognizer + Send>,
+}
+
+/// One spoken session: the engine, the models, the stage, the clock.
+pub struct Conversation<'s> {
+    session: Session,
+    ears: Ears,
+    voice: Box<dyn Voice + Send>,
+    stage: &'s mut dyn Stage,
+    turn_taking: TurnTaking,
+    captions: bool,
+    /// Sentences of the patient's current line not synthesized yet.
+    to_say: VecDeque<SecretText>,
+    /// Chunks queued on the stage and not yet finished or stopped.
+    queued: usize,
+    /// When the patient's current line started to be heard.
+    patient_from: Option<u64>,
+    /// When the open utterance started, and whether it cut into the patient.
+    trainee_from: Option<(u64, bool)>,
+    last_caption: u64,
+    /// The conversation clock, in samples.
+    clock: u64,
+    ended: bool,
+}
+
+impl std::fmt::Debug for Conversation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conversation")
+            .field("clock", &self.clock)
+            .field("queued", &self.queued)
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'s> Conversation<'s> {
+    /// A conversation around a started `session`, whose opening events are `opening`.
+    pub fn new(
+        session: Session,
+        ears: Ears,
+        voice: Box<dyn Voice + Send>,
+        stage: &'s mut dyn Stage,
+        turn_taking: TurnTaking,
+        captions: bool,
+    ) -> Self {
+        Self {
+            session,
+            ears,
+            voice,
+            stage,
+            turn_taking,
+            captions,
+            to_say: VecDeque::new(),
+            queued: 0,
+            patient_from: None,
+            trainee_from: None,
+            last_caption: 0,
+            clock: 0,
+            ended: false,
+        }
+    }
+
+    /// Runs the whole conversation from `input`: the opening line, every utterance, the end
+    /// (requested when the input runs out), the summary; then lets the last line finish.
+    /// `report` sees every event; the session is left ended but not wiped.
+    pub fn run(
+        &mut self,
+        opening: &[SessionEvent],
+        input: &mut dyn AudioInput,
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.session_events(opening, None, report)?;
+        while !self.ended {
+            if self.turn_taking == TurnTaking::Wait && self.patient_speaking() {
+                self.silence(report)?;
+                continue;
+            }
+            let Some(frame) = input.next_frame().context("while reading the trainee's audio")?
+            else {
+                break;
+            };
+            self.frame(frame.samples(), report)?;
+        }
+        if !self.ended {
+            for event in self.ears.listener.finish().context("while ending the last utterance")? {
+                self.listened(event, report)?;
+            }
+        }
+        if !self.ended {
+            match self.session.handle(Event::EndRequested) {
+                Ok(events) => self.session_events(&events, None, report)?,
+                Err(SessionError::Ended) => {}
+                Err(error) => return Err(error).context("while ending the session"),
+            }
+        }
+        // The closing line plays out.
+        let mut guard = 0_u32;
+        while self.patient_speaking() && guard < 30 * 60 * 1000 / 32 {
+            self.silence(report)?;
+            guard += 1;
+        }
+        Ok(())
+    }
+
+    /// Feeds one frame of the trainee's audio (any length, 16 kHz mono).
+    pub fn frame(
+        &mut self,
+        samples: &[f32],
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let frame = AudioFrame::new(self.clock, Zeroizing::new(samples.to_vec()));
+        self.stage.heard(&frame);
+        self.clock = frame.end();
+        self.playback(report)?;
+        self.say_ahead(report)?;
+        let events = self.ears.listener.push(samples).context("while listening")?;
+        for event in events {
+            self.listened(event, report)?;
+            if self.ended {
+                return Ok(());
+            }
+        }
+        if self.captions
+            && self.ears.listener.in_speech()
+            && self.clock.saturating_sub(self.last_caption) >= CAPTION_EVERY
+        {
+            self.last_caption = self.clock;
+            if let Some(current) = self.ears.listener.current() {
+                let caption = self.ears.recognizer.partial(current).context("while captioning")?;
+                if !caption.expose().trim().is_empty() {
+                    report(Heard::Caption(&caption))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One frame of silence on the input: the trainee is waiting for the patient.
+    fn silence(
+        &mut self,
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let quiet = [0.0_f32; FRAME_SAMPLES];
+        self.frame(&quiet, report)
+    }
+
+    fn patient_speaking(&self) -> bool {
+        self.queued > 0 || !self.to_say.is_empty()
+    }
+
+    fn ms(&self, position: u64) -> u64 {
+        position * 1000 / RATE
+    }
+
+    /// Follows the stage: when the patient's line started and finished.
+    fn playback(
+        &mut self,
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        while let Some(event) = self.stage.poll_event().context("while playing the patient")? {
+            match event {
+                PlaybackEvent::Started(_) => {
+                    self.patient_from.get_or_insert(self.clock);
+                }
+                PlaybackEvent::Finished(_) | PlaybackEvent::Stopped(_) => {
+                    self.queued = self.queued.saturating_sub(1);
+                }
+            }
+        }
+        if self.queued == 0
+            && self.to_say.is_empty()
+            && let Some(from) = self.patient_from.take()
+        {
+            self.patient_done(from, false, report)?;
+        }
+        Ok(())
+    }
+
+    fn patient_done(
+        &mut self,
+        from: u64,
+        interrupted: bool,
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let timing =
+            SpeechTiming { started_ms: self.ms(from), ended_ms: self.ms(self.clock), interrupted };
+        report(Heard::PatientVoice(timing))?;
+        match self.session.handle(Event::PatientSpoke { timing }) {
+            Ok(events) => self.session_events(&events, None, report),
+            Err(SessionError::Ended) => Ok(()),
+            Err(error) => Err(error).context("while timing the patient's line"),
+        }
+    }
+
+    /// Keeps one sentence queued ahead of the one being heard.
+    fn say_ahead(
+        &mut self,
+        _report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        while self.queued < 2 {
+            let Some(sentence) = self.to_say.pop_front() else { break };
+            let audio =
+                self.voice.sentence(sentence.expose()).context("while voicing the patient")?;
+            if audio.is_empty() {
+                continue;
+            }
+            let chunk = PcmChunk::new(audio.rate(), Zeroizing::new(audio.samples().to_vec()))
+                .context("while queueing the patient's voice")?;
+            self.stage.play(chunk).context("while playing the patient")?;
+            self.queued += 1;
+        }
+        Ok(())
+    }
+
+    fn listened(
+        &mut self,
+        event: ListenEvent,
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        match event {
+            ListenEvent::Started => {
+                let open = self.ears.listener.current().map_or(0, <[f32]>::len) as u64;
+                let start = self.clock.saturating_sub(open);
+                let barge_in = self.patient_speaking();
+                self.trainee_from = Some((start, barge_in));
+                self.last_caption = self.clock;
+                report(Heard::SpeechStarted { at_ms: self.ms(start) })?;
+                if barge_in {
+                    self.stage.stop().context("while stopping the patient")?;
+                    self.to_say.clear();
+                    self.playback(report)?;
+                    self.queued = 0;
+                    report(Heard::BargeIn { at_ms: self.ms(self.clock) })?;
+                    let from = self.patient_from.take().unwrap_or(self.clock);
+                    self.patient_done(from, true, report)?;
+                }
+            }
+            ListenEvent::Ended { audio, .. } => {
+                let decided = Instant::now();
+                let ended = self.clock;
+                let (start, interrupted) = self
+                    .trainee_from
+                    .take()
+                    .unwrap_or((ended.saturating_sub(audio.len() as u64), false));
+                let text = self
+                    .ears
+                    .recognizer
+                    .final_text(audio.samples())
+                    .context("while transcribing")?;
+                drop(audio);
+                let transcript_ms = elapsed_ms(decided);
+                if text.expose().trim().is_empty() {
+                    return report(Heard::NotUnderstood { at_ms: self.ms(ended) });
+                }
+                let timing = SpeechTiming {
+                    started_ms: self.ms(start),
+                    ended_ms: self.ms(ended),
+                    interrupted,
+                };
+                let events = match self.session.handle(Event::TraineeSpoke { text, timing }) {
+                    Ok(events) => events,
+                    Err(SessionError::Ended) => {
+                        self.ended = true;
+                        return Ok(());
+                    }
+                    Err(error) => return Err(error).context("while coding the utterance"),
+                };
+                let code_ms = elapsed_ms(decided);
+                let mut latency = Latency { transcript_ms, code_ms, first_audio_ms: None };
+                self.session_events(&events, Some((decided, &mut latency)), report)?;
+                report(Heard::Latency(latency))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reports the engine's events and starts voicing the patient's lines among them.
+    fn session_events(
+        &mut self,
+        events: &[SessionEvent],
+        mut timing: Option<(Instant, &mut Latency)>,
+        report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        for event in events {
+            report(Heard::Session(event))?;
+            match event {
+                SessionEvent::Patient { text, .. } => {
+                    self.to_say.extend(sentences(text.expose()).map(SecretText::copy_from));
+                    self.say_ahead(report)?;
+                    if let Some((decided, latency)) = timing.as_mut()
+                        && latency.first_audio_ms.is_none()
+                    {
+                        latency.first_audio_ms = Some(elapsed_ms(*decided));
+                    }
+                }
+                SessionEvent::Ended { .. } => self.ended = true,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Wipes the session: what the engine held and the patient's lines not yet voiced. The
+    /// listener's audio buffer wipes itself when the conversation is dropped, which every caller
+    /// does right after.
+    pub fn wipe(&mut self) -> anyhow::Result<Vec<SessionEvent>> {
+        self.to_say.clear();
+        self.session.handle(Event::Wipe).context("while wiping the session")
+    }
+}
+
+fn elapsed_ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
