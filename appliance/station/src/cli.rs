@@ -133,6 +133,8 @@ pub enum BenchArea {
     Ui,
     /// Recording one session's aggregates, and the dashboard with two years of 50 scenarios.
     Metrics,
+    /// Remote peers on loopback with headless chromium: join time, latency, CPU per peer.
+    Remote,
 }
 
 /// Options of `rapport demo`.
@@ -183,4 +185,16 @@ pub struct SessionArgs {
     pub seed: Option<u64>,
     #[command(flatten)]
     pub metrics: crate::commands::metrics::consent::ConsentArgs,
+    /// Host remote peers on ADDR (HTTPS and WebSocket); kiosk commands as JSON lines on stdin.
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["script", "audio_in", "audio_out"])]
+    pub remote: Option<std::net::SocketAddr>,
+    /// The remote server's certificate (PEM); one is generated at start-up when left out.
+    #[arg(long, value_name = "PEM", requires_all = ["remote", "remote_key"])]
+    pub remote_certificate: Option<PathBuf>,
+    /// The key of --remote-certificate (PEM).
+    #[arg(long, value_name = "PEM", requires = "remote_certificate")]
+    pub remote_key: Option<PathBuf>,
+    /// A STUN or TURN server for remote peers (none by default: a LAN needs none).
+    #[arg(long, value_name = "URL", requires = "remote")]
+    pub remote_ice_server: Vec<String>,
 }
