@@ -1,6 +1,7 @@
 //! Onset detection for latency measurements: a pad probe that notes the wall-clock time at which
 //! a sound starts after silence. Only `rapport bench remote` turns it on.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -20,7 +21,8 @@ const QUIET_SAMPLES: usize = 2_400;
 /// Watches the audio leaving `element`'s source pad; its caps must be fixed raw audio.
 pub(crate) fn watch(element: &gst::Element, peer: Option<PeerId>, events: Sender<MediaEvent>) {
     let Some(pad) = element.static_pad("src") else { return };
-    let mut quiet = QUIET_SAMPLES;
+    // Quiet samples so far; probes run on one streaming thread, the atomic only satisfies `Fn`.
+    let quiet = AtomicUsize::new(QUIET_SAMPLES);
     pad.add_probe(gst::PadProbeType::BUFFER, move |pad, info| {
         let Some(buffer) = info.buffer() else { return gst::PadProbeReturn::Ok };
         let float = pad
@@ -37,9 +39,10 @@ pub(crate) fn watch(element: &gst::Element, peer: Option<PeerId>, events: Sender
             )
         };
         let count = map.len() / if float { 4 } else { 2 };
+        let mut silent = quiet.load(Ordering::Relaxed);
         for (index, sample) in samples.enumerate() {
             if sample.abs() >= LOUD {
-                if quiet >= QUIET_SAMPLES {
+                if silent >= QUIET_SAMPLES {
                     // The buffer leaves when its last sample is in: the sound began that many
                     // samples before now.
                     let before_ms = (count - index) as f64 * 1000.0 / f64::from(RATE);
@@ -49,11 +52,12 @@ pub(crate) fn watch(element: &gst::Element, peer: Option<PeerId>, events: Sender
                         .unwrap_or(0.0);
                     let _ = events.send(MediaEvent::Onset { peer, at_unix_ms });
                 }
-                quiet = 0;
+                silent = 0;
             } else {
-                quiet = quiet.saturating_add(1);
+                silent = silent.saturating_add(1);
             }
         }
+        quiet.store(silent, Ordering::Relaxed);
         gst::PadProbeReturn::Ok
     });
 }

@@ -310,7 +310,7 @@ fn in_the_namespace() {
     });
     let removed =
         browser.client_until("supervisor", "been removed", |c| c["removed"] == "by_trainee");
-    assert_eq!(removed["connection"], Value::Null, "{removed}");
+    assert_eq!(removed["connection"], "closed", "{removed}");
     // Nothing of the supervisor reaches the station any more, while the actor goes on.
     let cut = station.drain().len();
     station.wait_for("the actor still heard after the removal", |e| {

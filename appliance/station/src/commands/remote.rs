@@ -85,7 +85,7 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
         &json!({"event": "remote_listening", "url": server.url(), "fingerprint": server.fingerprint()}),
     )?;
     info!(scenario = %scenario.id, "remote session starting");
-    let (mut session, opening) = start(scenario, seed);
+    let (session, opening) = start(scenario, seed);
     handle.send(Input::SessionStarted);
     publish(&mut out, &handle, &opening)?;
     let mut station = Station { session, handle, media, url: server.url(), started: Instant::now() };
