@@ -4,7 +4,7 @@
 // line on stdout: {"id":N,"ok":true,...} or {"id":N,"ok":false,"error":"..."}.
 // Commands: open {name, url}, join {name, code}, stats {name}, client {name}, nudge {name, text},
 // reload {name}, privacy {name}, close {name}, quit; for the bench: join_until_audio {name, code},
-// onsets_start {name}, onsets {name}.
+// echo_start {name}.
 // Usage: node remote.mjs   (CHROMIUM overrides /usr/bin/chromium)
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
@@ -123,61 +123,41 @@ async function joinUntilAudio({ name, code }) {
   const started = Date.now();
   await page.fill('#code', code);
   await page.click('#join-button');
-  await page.waitForFunction(async () => {
-    const pc = window.rapport.connection;
-    if (!pc) return false;
-    let inbound = 0;
-    let outbound = 0;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') inbound = s.packetsReceived;
-      if (s.type === 'outbound-rtp' && s.kind === 'audio') outbound = s.packetsSent;
+  // Polled from here: waitForFunction would take the async check's promise for a true value.
+  for (;;) {
+    const flowing = await page.evaluate(async () => {
+      const pc = window.rapport.connection;
+      if (!pc || pc.connectionState !== 'connected') return false;
+      let inbound = 0;
+      let outbound = 0;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') inbound = s.packetsReceived;
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') outbound = s.packetsSent;
+      });
+      return inbound > 0 && outbound > 0;
     });
-    return inbound > 0 && outbound > 0;
-  }, null, { timeout: 30000, polling: 10 });
+    if (flowing) break;
+    if (Date.now() - started > 30000) throw new Error('audio did not flow within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const now = Date.now();
   return { joinToAudioMs: now - started, loadToAudioMs: now - entry.loadedAt };
 }
 
-// Starts noting the wall-clock times (ms since the epoch) at which sounds begin in what the
-// page hears and in what its microphone sends.
-async function onsetsStart({ name }) {
+// Sends what the page hears straight back in place of the microphone, so the station can time a
+// sound's round trip on its own clock.
+async function echoStart({ name }) {
   const { page } = get(name);
-  await page.evaluate(() => {
-    const context = new AudioContext({ sampleRate: 48000 });
-    window.rapportOnsets = { remote: [], local: [] };
-    const watch = (stream, into) => {
-      const source = context.createMediaStreamSource(stream);
-      const processor = context.createScriptProcessor(256, 1, 1);
-      let quiet = 1e9;
-      processor.onaudioprocess = (event) => {
-        const samples = event.inputBuffer.getChannelData(0);
-        const now = performance.timeOrigin + performance.now();
-        for (let i = 0; i < samples.length; i += 1) {
-          if (Math.abs(samples[i]) >= 0.1) {
-            if (quiet >= 2400) into.push(now - ((samples.length - i) * 1000) / context.sampleRate);
-            quiet = 0;
-          } else {
-            quiet += 1;
-          }
-        }
-      };
-      source.connect(processor);
-      processor.connect(context.destination);
-    };
-    watch(document.getElementById('remote-audio').srcObject, window.rapportOnsets.remote);
-    const sender = window.rapport.connection.getSenders().find((s) => s.track && s.track.kind === 'audio');
-    if (sender) watch(new MediaStream([sender.track]), window.rapportOnsets.local);
-    window.rapportContext = context;
+  await page.evaluate(async () => {
+    const pc = window.rapport.connection;
+    const receiver = pc.getReceivers().find((r) => r.track && r.track.kind === 'audio');
+    const sender = pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+    await sender.replaceTrack(receiver.track);
   });
   return {};
 }
 
-async function onsets({ name }) {
-  const { page } = get(name);
-  return page.evaluate(() => window.rapportOnsets);
-}
-
-const handlers = { open, join, stats, client, nudge, reload, privacy, close, join_until_audio: joinUntilAudio, onsets_start: onsetsStart, onsets };
+const handlers = { open, join, stats, client, nudge, reload, privacy, close, join_until_audio: joinUntilAudio, echo_start: echoStart };
 const lines = createInterface({ input: process.stdin });
 for await (const text of lines) {
   if (!text.trim()) continue;

@@ -1,9 +1,9 @@
 //! `rapport bench remote`: remote peers on loopback, measured with real headless chromium
 //! (`tests/browser/remote.mjs`, driven as in the browser test): the time from code entry to
-//! audio flowing both ways, mouth-to-ear latency each way (ticks from the station's source
-//! timed where they leave it and where the page hears them; the fake microphone's beeps timed
-//! where the page sends them and where the station has decoded them), and the station's CPU per
-//! connected audio peer against the same station with no peer.
+//! audio flowing both ways, mouth-to-ear latency (ticks from the station's source, sent back by
+//! each page in place of its microphone and decoded at the station: the round trip on one clock,
+//! and half of it for one way), and the station's CPU per connected audio peer against the same
+//! station with no peer.
 
 use std::collections::HashMap;
 use std::io::{BufRead as _, BufReader, Write as _};
@@ -38,12 +38,11 @@ struct Figures {
     join_to_audio_ms_max: f64,
     load_to_audio_ms_median: f64,
     join_target_ms: f64,
-    station_to_peer_ms_median: f64,
-    station_to_peer_ms_p95: f64,
-    station_to_peer_samples: usize,
-    peer_to_station_ms_median: f64,
-    peer_to_station_ms_p95: f64,
-    peer_to_station_samples: usize,
+    round_trip_ms_median: f64,
+    round_trip_ms_p95: f64,
+    one_way_ms_median: f64,
+    one_way_ms_p95: f64,
+    latency_samples: usize,
     latency_target_ms: f64,
     cpu_percent_no_peer: f64,
     cpu_percent_with_peers: f64,
@@ -100,35 +99,26 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     for index in 0..PEERS {
         let name = format!("peer{index}");
         let client = browser.call(json!({"do": "client", "name": name}))?;
-        peer_ids.push(PeerId(client["peer"].as_u64().context("a peer id")? as u32));
-        browser.call(json!({"do": "onsets_start", "name": name}))?;
+        let peer = client["peer"].as_u64().with_context(|| format!("no peer id in {client}"))?;
+        peer_ids.push(PeerId(peer as u32));
+        browser.call(json!({"do": "echo_start", "name": name}))?;
     }
+    // Let the echoes settle before listening.
+    std::thread::sleep(Duration::from_secs(1));
     if let Ok(mut onsets) = onsets.lock() {
         *onsets = Onsets::default();
     }
     let cpu_with_peers = cpu_percent_over(WINDOW)?;
-    let mut to_peer = Vec::new();
-    let mut to_station = Vec::new();
     let recorded = onsets.lock().map(|o| (o.station.clone(), o.peers.clone())).unwrap_or_default();
-    for (index, peer) in peer_ids.iter().enumerate() {
-        let heard = browser.call(json!({"do": "onsets", "name": format!("peer{index}")}))?;
-        let remote = numbers(&heard["remote"]);
-        let local = numbers(&heard["local"]);
-        // Each sound the page heard, after the latest tick the station sent before it.
-        for r in remote {
-            if let Some(s) = recorded.0.iter().rev().find(|s| **s <= r) {
-                if r - s < 500.0 {
-                    to_peer.push(r - s);
-                }
-            }
-        }
-        // Each beep the page sent, to the first time the station decoded a sound from it.
-        let decoded = recorded.1.get(peer).cloned().unwrap_or_default();
-        for l in local {
-            if let Some(d) = decoded.iter().find(|d| **d >= l) {
-                if d - l < 500.0 {
-                    to_station.push(d - l);
-                }
+    let mut round_trips = Vec::new();
+    for peer in &peer_ids {
+        // Each sound back from the peer, after the latest tick the station sent before it
+        // (ticks come once a second, so the pairing is unambiguous below that).
+        for back in recorded.1.get(peer).cloned().unwrap_or_default() {
+            if let Some(sent) = recorded.0.iter().rev().find(|s| **s <= back)
+                && back - sent < 900.0
+            {
+                round_trips.push(back - sent);
             }
         }
     }
@@ -142,12 +132,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         join_to_audio_ms_max: percentile(&joins, 100.0),
         load_to_audio_ms_median: percentile(&loads, 50.0),
         join_target_ms: JOIN_TARGET_MS,
-        station_to_peer_ms_median: percentile(&to_peer, 50.0),
-        station_to_peer_ms_p95: percentile(&to_peer, 95.0),
-        station_to_peer_samples: to_peer.len(),
-        peer_to_station_ms_median: percentile(&to_station, 50.0),
-        peer_to_station_ms_p95: percentile(&to_station, 95.0),
-        peer_to_station_samples: to_station.len(),
+        round_trip_ms_median: percentile(&round_trips, 50.0),
+        round_trip_ms_p95: percentile(&round_trips, 95.0),
+        one_way_ms_median: percentile(&round_trips, 50.0) / 2.0,
+        one_way_ms_p95: percentile(&round_trips, 95.0) / 2.0,
+        latency_samples: round_trips.len(),
         latency_target_ms: LATENCY_TARGET_MS,
         cpu_percent_no_peer: cpu_no_peer,
         cpu_percent_with_peers: cpu_with_peers,
@@ -169,25 +158,27 @@ fn print(args: &BenchArgs, f: &Figures) -> anyhow::Result<()> {
         ("code entry → audio both ways, median (ms)", f.join_to_audio_ms_median, f.join_target_ms),
         ("code entry → audio both ways, worst (ms)", f.join_to_audio_ms_max, f.join_target_ms),
         ("page load → audio both ways, median (ms)", f.load_to_audio_ms_median, f64::NAN),
-        ("mouth-to-ear station → peer, median (ms)", f.station_to_peer_ms_median, f.latency_target_ms),
-        ("mouth-to-ear station → peer, p95 (ms)", f.station_to_peer_ms_p95, f.latency_target_ms),
-        ("mouth-to-ear peer → station, median (ms)", f.peer_to_station_ms_median, f.latency_target_ms),
-        ("mouth-to-ear peer → station, p95 (ms)", f.peer_to_station_ms_p95, f.latency_target_ms),
+        ("round trip station → peer → station, median (ms)", f.round_trip_ms_median, f64::NAN),
+        ("round trip station → peer → station, p95 (ms)", f.round_trip_ms_p95, f64::NAN),
+        ("mouth-to-ear one way (half), median (ms)", f.one_way_ms_median, f.latency_target_ms),
+        ("mouth-to-ear one way (half), p95 (ms)", f.one_way_ms_p95, f.latency_target_ms),
         ("station CPU, no peer (% of one core)", f.cpu_percent_no_peer, f64::NAN),
         ("station CPU, with the peers (% of one core)", f.cpu_percent_with_peers, f64::NAN),
         ("station CPU per audio peer (% of one core)", f.cpu_percent_per_peer, f.cpu_target_percent),
     ];
     writeln!(out, "remote peers on loopback: {} actors at once, Opus both ways", f.peers)
         .context("while writing")?;
-    writeln!(out, "{:<46} {:>10} {:>10}", "", "measured", "target").context("while writing")?;
+    writeln!(out, "{:<50} {:>10} {:>10}", "", "measured", "target").context("while writing")?;
     for (name, value, target) in rows {
         let target = if target.is_nan() { "-".to_owned() } else { format!("< {target:.0}") };
-        writeln!(out, "{name:<46} {value:>10.1} {target:>10}").context("while writing")?;
+        writeln!(out, "{name:<50} {value:>10.1} {target:>10}").context("while writing")?;
     }
     writeln!(
         out,
-        "latency samples: {} station → peer, {} peer → station",
-        f.station_to_peer_samples, f.peer_to_station_samples
+        "latency: {} ticks timed on the station's clock, from its source to their echo from \
+         each page decoded back at the station; one way is half (both directions: Opus in \
+         10 ms frames and a jitter buffer)",
+        f.latency_samples
     )
     .context("while writing")?;
     Ok(())
@@ -350,10 +341,6 @@ impl Browser {
 
 fn number(value: &Value) -> f64 {
     value.as_f64().unwrap_or(f64::NAN)
-}
-
-fn numbers(value: &Value) -> Vec<f64> {
-    value.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default()
 }
 
 fn percentile(values: &[f64], p: f64) -> f64 {
