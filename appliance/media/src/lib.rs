@@ -148,7 +148,9 @@ pub(crate) fn make(factory: &'static str, name: Option<&str>) -> Result<gst::Ele
     if let Some(name) = name {
         builder = builder.name(name);
     }
-    builder.build().map_err(|_| MediaError::Missing { element: factory, package: package_of(factory) })
+    builder
+        .build()
+        .map_err(|_| MediaError::Missing { element: factory, package: package_of(factory) })
 }
 
 fn package_of(factory: &str) -> &'static str {
@@ -223,13 +225,29 @@ impl Media {
         kiosk_output.set_property("sync", true);
         pipeline
             .add_many([
-                &source, &capsfilter, &station, &to_mixer, &mixer, &mixed_caps, &mix, &to_kiosk,
-                &level, &kiosk_output,
+                &source,
+                &capsfilter,
+                &station,
+                &to_mixer,
+                &mixer,
+                &mixed_caps,
+                &mix,
+                &to_kiosk,
+                &level,
+                &kiosk_output,
             ])
             .map_err(|_| MediaError::Pipeline("assembling the station's pipeline".into()))?;
-        gst::Element::link_many([&source, &capsfilter, &station, &to_mixer, &mixer, &mixed_caps, &mix])
-            .and_then(|()| gst::Element::link_many([&mix, &to_kiosk, &level, &kiosk_output]))
-            .map_err(|_| MediaError::Pipeline("linking the station's pipeline".into()))?;
+        gst::Element::link_many([
+            &source,
+            &capsfilter,
+            &station,
+            &to_mixer,
+            &mixer,
+            &mixed_caps,
+            &mix,
+        ])
+        .and_then(|()| gst::Element::link_many([&mix, &to_kiosk, &level, &kiosk_output]))
+        .map_err(|_| MediaError::Pipeline("linking the station's pipeline".into()))?;
         if config.onsets {
             onset::watch(&capsfilter, None, events.clone());
         }

@@ -133,17 +133,14 @@ fn connect_signals(
         let for_reply = webrtc.clone();
         let promise = gst::Promise::with_change_func(move |reply| {
             let offer = match reply {
-                Ok(Some(reply)) => {
-                    reply.get::<gst_webrtc::WebRTCSessionDescription>("offer").ok()
-                }
+                Ok(Some(reply)) => reply.get::<gst_webrtc::WebRTCSessionDescription>("offer").ok(),
                 _ => None,
             };
             let Some(offer) = offer else {
                 warn!(peer = peer.0, "webrtcbin made no offer");
                 return;
             };
-            for_reply
-                .emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
+            for_reply.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
             if let Ok(sdp) = offer.sdp().as_text() {
                 let _ = events.send(MediaEvent::Offer { peer, sdp });
             }
@@ -162,8 +159,7 @@ fn connect_signals(
 
     let events = shared.events.clone();
     webrtc.connect_notify(Some("connection-state"), move |webrtc, _| {
-        let state =
-            webrtc.property::<gst_webrtc::WebRTCPeerConnectionState>("connection-state");
+        let state = webrtc.property::<gst_webrtc::WebRTCPeerConnectionState>("connection-state");
         let state = match state {
             gst_webrtc::WebRTCPeerConnectionState::New => "new",
             gst_webrtc::WebRTCPeerConnectionState::Connecting => "connecting",
@@ -188,7 +184,9 @@ fn connect_signals(
         let (Some(pipeline), Some(mixer)) = (pipeline.upgrade(), mixer.upgrade()) else {
             return;
         };
-        if let Err(error) = add_incoming(&pipeline, &mixer, pad, peer, &incoming, onsets, events.clone()) {
+        if let Err(error) =
+            add_incoming(&pipeline, &mixer, pad, peer, &incoming, onsets, events.clone())
+        {
             warn!(peer = peer.0, error = %error, "an actor's voice could not be mixed in");
         }
     });
@@ -238,10 +236,10 @@ fn add_incoming(
             .sync_state_with_parent()
             .map_err(|_| MediaError::Pipeline("starting an actor's decoder".into()))?;
     }
-    let depay_sink =
-        depay.static_pad("sink").ok_or_else(|| MediaError::Pipeline("a depayloader's pad".into()))?;
-    pad.link(&depay_sink)
-        .map_err(|_| MediaError::Pipeline("linking an actor's stream".into()))?;
+    let depay_sink = depay
+        .static_pad("sink")
+        .ok_or_else(|| MediaError::Pipeline("a depayloader's pad".into()))?;
+    pad.link(&depay_sink).map_err(|_| MediaError::Pipeline("linking an actor's stream".into()))?;
     if let Ok(mut incoming) = incoming.lock() {
         incoming.elements.extend(elements);
         incoming.mixer_pad = Some(mixer_pad);

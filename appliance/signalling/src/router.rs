@@ -295,7 +295,13 @@ impl Router {
         out
     }
 
-    fn message(&mut self, conn: ConnId, message: ClientMessage, now: Instant, out: &mut Vec<Output>) {
+    fn message(
+        &mut self,
+        conn: ConnId,
+        message: ClientMessage,
+        now: Instant,
+        out: &mut Vec<Output>,
+    ) {
         let Some(connection) = self.connections.get_mut(&conn) else { return };
         match (&mut connection.state, message) {
             (State::Pending { from }, ClientMessage::Join { code, .. }) => {

@@ -57,7 +57,9 @@ impl ServerCertVerifier for Pinned {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        rustls::crypto::ring::default_provider().signature_verification_algorithms.supported_schemes()
+        rustls::crypto::ring::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -161,7 +163,9 @@ fn codes_are_checked_over_real_sockets() {
     let mut joined = 0;
     while let Ok(message) = upward.recv_timeout(Duration::from_millis(500)) {
         match message {
-            Upward::Peer(rapport_signalling::PeerAction::Joined { role: Role::Observer, .. }) => {
+            Upward::Peer(rapport_signalling::PeerAction::Joined {
+                role: Role::Observer, ..
+            }) => {
                 joined += 1;
             }
             Upward::Media(_) | Upward::Peer(rapport_signalling::PeerAction::Left { .. }) => {}

@@ -290,10 +290,14 @@ fn in_the_namespace() {
     browser.stats_until("supervisor", "heard the session", audio_in);
     browser.call(json!({"do": "nudge", "name": "supervisor", "text": "Try a complex reflection"}));
     station.wait_for("the supervisor's nudge", |e| {
-        e["event"] == "nudge" && e["kind"] == "supervisor" && e["text"] == "Try a complex reflection"
+        e["event"] == "nudge"
+            && e["kind"] == "supervisor"
+            && e["text"] == "Try a complex reflection"
     });
     // The supervisor sees the trainee's side and its codes as the session goes on.
-    station.command(json!({"command": "say", "text": "What would you like to change about your weekends?"}));
+    station.command(
+        json!({"command": "say", "text": "What would you like to change about your weekends?"}),
+    );
     station.wait_for("the trainee's utterance coded", |e| e["event"] == "code");
     browser.client_until("supervisor", "seen the code and the gauges", |c| {
         let events = c["events"].as_array().cloned().unwrap_or_default();
@@ -304,7 +308,9 @@ fn in_the_namespace() {
 
     // The trainee removes the supervisor: the page is told, the station tears its media down.
     station.command(json!({"command": "remove", "peer": supervisor}));
-    station.wait_for("the supervisor leaving", |e| e["event"] == "peer_left" && e["peer"] == supervisor);
+    station.wait_for("the supervisor leaving", |e| {
+        e["event"] == "peer_left" && e["peer"] == supervisor
+    });
     station.wait_for("the supervisor's media torn down", |e| {
         e["event"] == "remote_media" && e["peer"] == supervisor && e["state"] == "removed"
     });
@@ -324,7 +330,9 @@ fn in_the_namespace() {
 
     // The actor's page reloads: the actor leaves, then rejoins with a fresh code.
     browser.call(json!({"do": "reload", "name": "actor"}));
-    station.wait_for("the reloaded actor leaving", |e| e["event"] == "peer_left" && e["peer"] == actor);
+    station.wait_for("the reloaded actor leaving", |e| {
+        e["event"] == "peer_left" && e["peer"] == actor
+    });
     station.wait_for("the reloaded actor's media torn down", |e| {
         e["event"] == "remote_media" && e["peer"] == actor && e["state"] == "removed"
     });
@@ -347,5 +355,6 @@ fn in_the_namespace() {
     // The session ends: the actor is sent away and the station wipes.
     station.command(json!({"command": "end"}));
     station.wait_for("the wipe", |e| e["event"] == "wiped");
-    browser.client_until("actor", "been told the session ended", |c| c["removed"] == "session_ended");
+    browser
+        .client_until("actor", "been told the session ended", |c| c["removed"] == "session_ended");
 }

@@ -45,7 +45,10 @@ fn refusals_name_the_problem_and_carry_no_content() {
         parse(r#"{"type":"answer","sdp":"v=0","extra":1}"#),
         Err(WireError::Malformed("not a known message"))
     );
-    assert_eq!(parse(r#"{"type":"join","version":2,"code":"A"}"#), Err(WireError::UnsupportedVersion));
+    assert_eq!(
+        parse(r#"{"type":"join","version":2,"code":"A"}"#),
+        Err(WireError::UnsupportedVersion)
+    );
     assert_eq!(parse_client(&[0xff, 0xfe]), Err(WireError::Malformed("not UTF-8")));
     let long = "x".repeat(MAX_TEXT_BYTES + 1);
     assert_eq!(parse(&format!(r#"{{"type":"nudge","text":"{long}"}}"#)), Err(WireError::TooLarge));

@@ -89,17 +89,27 @@ fn a_peer_joins_negotiates_and_leaves() {
     let code = h.invite(Role::Actor);
     let conn = h.connect(1);
     let out = h.join(conn, &code);
+    assert!(
+        matches!(
+            &out[..],
+            [
+                Output::Send {
+                    message: ServerMessage::Welcome { peer: PeerId(1), role: Role::Actor, .. },
+                    ..
+                },
+                Output::Session(PeerAction::Joined { peer: PeerId(1), role: Role::Actor }),
+                Output::Media(MediaCommand::Start { peer: PeerId(1), role: Role::Actor }),
+            ]
+        ),
+        "{out:?}"
+    );
+    let out = h.input(Input::Offer { peer: PeerId(1), sdp: "v=0 offer".into() });
     assert!(matches!(
         &out[..],
-        [
-            Output::Send { message: ServerMessage::Welcome { peer: PeerId(1), role: Role::Actor, .. }, .. },
-            Output::Session(PeerAction::Joined { peer: PeerId(1), role: Role::Actor }),
-            Output::Media(MediaCommand::Start { peer: PeerId(1), role: Role::Actor }),
-        ]
-    ), "{out:?}");
-    let out = h.input(Input::Offer { peer: PeerId(1), sdp: "v=0 offer".into() });
-    assert!(matches!(&out[..], [Output::Send { conn: ConnId(1), message: ServerMessage::Offer { .. } }]));
-    let out = h.input(Input::LocalIce { peer: PeerId(1), candidate: "c".into(), sdp_m_line_index: 0 });
+        [Output::Send { conn: ConnId(1), message: ServerMessage::Offer { .. } }]
+    ));
+    let out =
+        h.input(Input::LocalIce { peer: PeerId(1), candidate: "c".into(), sdp_m_line_index: 0 });
     assert!(matches!(&out[..], [Output::Send { message: ServerMessage::Ice { .. }, .. }]));
     let out = h.say(conn, ClientMessage::Answer { sdp: "v=0 answer".into() });
     assert_eq!(
@@ -110,14 +120,17 @@ fn a_peer_joins_negotiates_and_leaves() {
     assert!(matches!(&out[..], [Output::Media(MediaCommand::RemoteIce { peer: PeerId(1), .. })]));
     assert_eq!(h.router.peers(), vec![(PeerId(1), Role::Actor)]);
     let out = h.say(conn, ClientMessage::Leave);
-    assert!(matches!(
-        &out[..],
-        [
-            Output::Media(MediaCommand::Stop { peer: PeerId(1) }),
-            Output::Session(PeerAction::Left { peer: PeerId(1) }),
-            Output::Close { conn: ConnId(1) },
-        ]
-    ), "{out:?}");
+    assert!(
+        matches!(
+            &out[..],
+            [
+                Output::Media(MediaCommand::Stop { peer: PeerId(1) }),
+                Output::Session(PeerAction::Left { peer: PeerId(1) }),
+                Output::Close { conn: ConnId(1) },
+            ]
+        ),
+        "{out:?}"
+    );
     assert!(h.router.peers().is_empty());
 }
 
@@ -127,7 +140,10 @@ fn a_wrong_or_reused_code_is_refused() {
     let code = h.invite(Role::Observer);
     let first = h.connect(1);
     assert_eq!(error_of(&h.join(first, "ZZZZZZ")), Some((ErrorKind::BadCode, false)));
-    assert!(matches!(h.join(first, &code)[0], Output::Send { message: ServerMessage::Welcome { .. }, .. }));
+    assert!(matches!(
+        h.join(first, &code)[0],
+        Output::Send { message: ServerMessage::Welcome { .. }, .. }
+    ));
     let second = h.connect(2);
     assert_eq!(error_of(&h.join(second, &code)), Some((ErrorKind::BadCode, false)));
     assert_eq!(h.router.peers().len(), 1);
@@ -174,13 +190,20 @@ fn roles_limit_what_a_peer_may_do() {
     let (observer, _) = h.joined(3, Role::Observer);
 
     let out = h.say(supervisor, ClientMessage::Nudge { text: Text::new("reflect".into()) });
-    assert!(matches!(&out[..], [Output::Session(PeerAction::Nudge { peer, .. })] if *peer == supervisor_peer));
+    assert!(
+        matches!(&out[..], [Output::Session(PeerAction::Nudge { peer, .. })] if *peer == supervisor_peer)
+    );
     let out = h.say(actor, ClientMessage::TakeOver);
     assert_eq!(out.len(), 1);
-    assert!(matches!(&out[0], Output::Session(PeerAction::TakeOver { peer }) if *peer == actor_peer));
+    assert!(
+        matches!(&out[0], Output::Session(PeerAction::TakeOver { peer }) if *peer == actor_peer)
+    );
     let out = h.say(actor, ClientMessage::Say { line: Text::new("Fine.".into()) });
     assert!(matches!(&out[..], [Output::Session(PeerAction::Say { .. })]));
-    assert!(matches!(&h.say(actor, ClientMessage::HandBack)[..], [Output::Session(PeerAction::HandBack { .. })]));
+    assert!(matches!(
+        &h.say(actor, ClientMessage::HandBack)[..],
+        [Output::Session(PeerAction::HandBack { .. })]
+    ));
 
     for (conn, message) in [
         (observer, ClientMessage::Nudge { text: Text::new("x".into()) }),
@@ -208,7 +231,10 @@ fn garbage_gets_an_error_and_persistent_garbage_closes_the_connection() {
     let out = h.input(Input::Unparsable { conn, error: WireError::TooLarge });
     assert_eq!(error_of(&out), Some((ErrorKind::TooLarge, true)));
     assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
-    assert!(out.iter().any(|o| matches!(o, Output::Media(MediaCommand::Stop { peer: p }) if *p == peer)));
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Media(MediaCommand::Stop { peer: p }) if *p == peer))
+    );
     assert!(h.router.peers().is_empty());
 }
 
@@ -243,15 +269,23 @@ fn the_trainee_removes_a_peer_and_nothing_reaches_it_afterwards() {
     let (conn, peer) = h.joined(1, Role::Supervisor);
     let (other, _) = h.joined(2, Role::Observer);
     let out = h.input(Input::Remove { peer });
-    assert!(out.iter().any(|o| matches!(o, Output::Media(MediaCommand::Stop { peer: p }) if *p == peer)));
-    assert!(out.iter().any(|o| matches!(o, Output::Session(PeerAction::Left { peer: p }) if *p == peer)));
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Media(MediaCommand::Stop { peer: p }) if *p == peer))
+    );
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Session(PeerAction::Left { peer: p }) if *p == peer))
+    );
     assert!(out.iter().any(|o| matches!(o,
         Output::Send { conn: c, message: ServerMessage::Removed { reason: RemovedReason::ByTrainee } } if *c == conn)));
     assert!(out.iter().any(|o| matches!(o, Output::Close { conn: c } if *c == conn)));
     let out = h.input(Input::SessionEvent { event: json!({"event": "patient"}) });
     assert_eq!(sent_to(&out, conn), 0);
     assert_eq!(sent_to(&out, other), 1);
-    assert!(h.input(Input::LocalIce { peer, candidate: "c".into(), sdp_m_line_index: 0 }).is_empty());
+    assert!(
+        h.input(Input::LocalIce { peer, candidate: "c".into(), sdp_m_line_index: 0 }).is_empty()
+    );
     // A closed connection's late messages go nowhere.
     assert!(h.say(conn, ClientMessage::Nudge { text: Text::new("x".into()) }).is_empty());
     assert!(h.input(Input::Remove { peer }).is_empty(), "removing twice is harmless");
@@ -280,7 +314,10 @@ fn a_new_session_shares_nothing_with_the_last() {
     let out = h.input(Input::SessionEnded);
     assert!(out.iter().any(|o| matches!(o,
         Output::Send { conn: c, message: ServerMessage::Removed { reason: RemovedReason::SessionEnded } } if *c == old)));
-    assert!(out.iter().any(|o| matches!(o, Output::Media(MediaCommand::Stop { peer: p }) if *p == peer)));
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Media(MediaCommand::Stop { peer: p }) if *p == peer))
+    );
     // Between sessions nobody joins and no code is issued.
     let waiting = h.connect(2);
     assert_eq!(error_of(&h.join(waiting, &unused)), Some((ErrorKind::NoSession, false)));
@@ -298,7 +335,8 @@ fn each_peer_receives_only_its_own_negotiation() {
     let mut h = Harness::new();
     let (first, first_peer) = h.joined(1, Role::Observer);
     let (second, _) = h.joined(2, Role::Observer);
-    let out = h.input(Input::LocalIce { peer: first_peer, candidate: "c".into(), sdp_m_line_index: 0 });
+    let out =
+        h.input(Input::LocalIce { peer: first_peer, candidate: "c".into(), sdp_m_line_index: 0 });
     assert_eq!(sent_to(&out, first), 1);
     assert_eq!(sent_to(&out, second), 0);
 }

@@ -283,12 +283,10 @@ async fn accept(listener: tokio::net::TcpListener, acceptor: TlsAcceptor, state:
             }
         };
         let acceptor = acceptor.clone();
-        let service = TowerToHyperService::new(
-            app.clone().layer(axum::Extension(Remote(address.ip()))),
-        );
+        let service =
+            TowerToHyperService::new(app.clone().layer(axum::Extension(Remote(address.ip()))));
         tokio::spawn(async move {
-            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-            {
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                 Ok(Ok(tls)) => tls,
                 _ => {
                     debug!(peer = loopback_or_not(address.ip()), "TLS handshake failed");

@@ -26,7 +26,10 @@ pub fn load(certificate: &Path, key: &Path) -> Result<Identity, SignallingError>
         .and_then(Iterator::collect)
         .map_err(|e| SignallingError::Tls(format!("certificate {}: {e}", certificate.display())))?;
     if chain.is_empty() {
-        return Err(SignallingError::Tls(format!("{} holds no certificate", certificate.display())));
+        return Err(SignallingError::Tls(format!(
+            "{} holds no certificate",
+            certificate.display()
+        )));
     }
     let key = PrivateKeyDer::from_pem_file(key)
         .map_err(|e| SignallingError::Tls(format!("private key {}: {e}", key.display())))?;

@@ -19,7 +19,9 @@ use anyhow::Context as _;
 use rapport_media::{Media, MediaConfig, MediaEvent};
 use rapport_privacy::SecretText;
 use rapport_session::{Event, Phase, Session, SessionEvent};
-use rapport_signalling::{Config, Handle, Input, MediaCommand, PeerAction, Server, TlsSource, Upward};
+use rapport_signalling::{
+    Config, Handle, Input, MediaCommand, PeerAction, Server, TlsSource, Upward,
+};
 use rapport_wire::{PeerId, Role};
 use serde::Deserialize;
 use serde_json::json;
@@ -72,8 +74,10 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     if !listen.ip().is_unspecified() {
         media_config.local_addresses.push(listen.ip().to_string());
     }
-    media_config.stun_server = args.remote_ice_server.iter().find(|u| u.starts_with("stun")).cloned();
-    media_config.turn_server = args.remote_ice_server.iter().find(|u| u.starts_with("turn")).cloned();
+    media_config.stun_server =
+        args.remote_ice_server.iter().find(|u| u.starts_with("stun")).cloned();
+    media_config.turn_server =
+        args.remote_ice_server.iter().find(|u| u.starts_with("turn")).cloned();
     let media = Media::start(media_config, media_events).context("while starting the media")?;
     forward(media_inbox, incoming.clone(), Incoming::Media)?;
     spawn_stdin(incoming)?;
@@ -88,7 +92,8 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     let (session, opening) = start(scenario, seed);
     handle.send(Input::SessionStarted);
     publish(&mut out, &handle, &opening)?;
-    let mut station = Station { session, handle, media, url: server.url(), started: Instant::now() };
+    let mut station =
+        Station { session, handle, media, url: server.url(), started: Instant::now() };
     let result = station.serve(&inbox, &mut out);
     station.finish(&mut out)?;
     drop(station);
@@ -136,7 +141,10 @@ impl Station {
                     return Ok(ExitCode::SUCCESS);
                 }
                 Incoming::BadCommand(number) => {
-                    line(out, &json!({"event": "remote_error", "error": "bad command", "line": number}))?;
+                    line(
+                        out,
+                        &json!({"event": "remote_error", "error": "bad command", "line": number}),
+                    )?;
                 }
             }
             if self.session.phase() != Phase::Conversation {
@@ -180,7 +188,10 @@ impl Station {
                     MediaCommand::Start { peer, role } => {
                         if let Err(error) = self.media.add_peer(peer, role) {
                             warn!(peer = peer.0, error = %error, "a peer's media could not start");
-                            line(out, &json!({"event": "remote_error", "peer": peer, "error": error.to_string()}))?;
+                            line(
+                                out,
+                                &json!({"event": "remote_error", "peer": peer, "error": error.to_string()}),
+                            )?;
                             self.handle.send(Input::Remove { peer });
                         }
                     }

@@ -164,7 +164,11 @@ fn print(args: &BenchArgs, f: &Figures) -> anyhow::Result<()> {
         ("mouth-to-ear one way (half), p95 (ms)", f.one_way_ms_p95, f.latency_target_ms),
         ("station CPU, no peer (% of one core)", f.cpu_percent_no_peer, f64::NAN),
         ("station CPU, with the peers (% of one core)", f.cpu_percent_with_peers, f64::NAN),
-        ("station CPU per audio peer (% of one core)", f.cpu_percent_per_peer, f.cpu_target_percent),
+        (
+            "station CPU per audio peer (% of one core)",
+            f.cpu_percent_per_peer,
+            f.cpu_target_percent,
+        ),
     ];
     writeln!(out, "remote peers on loopback: {} actors at once, Opus both ways", f.peers)
         .context("while writing")?;
@@ -199,7 +203,9 @@ fn glue(
         .spawn(move || {
             for event in media_inbox {
                 match event {
-                    MediaEvent::Offer { peer, sdp } => media_handle.send(Input::Offer { peer, sdp }),
+                    MediaEvent::Offer { peer, sdp } => {
+                        media_handle.send(Input::Offer { peer, sdp })
+                    }
                     MediaEvent::Ice { peer, candidate, sdp_m_line_index } => {
                         media_handle.send(Input::LocalIce { peer, candidate, sdp_m_line_index });
                     }
@@ -207,7 +213,9 @@ fn glue(
                         if let Ok(mut onsets) = onsets.lock() {
                             match peer {
                                 None => onsets.station.push(at_unix_ms),
-                                Some(peer) => onsets.peers.entry(peer).or_default().push(at_unix_ms),
+                                Some(peer) => {
+                                    onsets.peers.entry(peer).or_default().push(at_unix_ms)
+                                }
                             }
                         }
                     }
@@ -234,7 +242,11 @@ fn glue(
                             handle.send(Input::Remove { peer });
                         }
                     }
-                    Upward::Media(MediaCommand::RemoteIce { peer, candidate, sdp_m_line_index }) => {
+                    Upward::Media(MediaCommand::RemoteIce {
+                        peer,
+                        candidate,
+                        sdp_m_line_index,
+                    }) => {
                         media.add_ice(peer, &candidate, sdp_m_line_index);
                     }
                     Upward::Media(MediaCommand::Stop { peer }) => media.remove_peer(peer),
