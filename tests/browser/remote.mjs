@@ -3,6 +3,7 @@
 // happens and asserts on the answers. One JSON command per line on stdin, one JSON answer per
 // line on stdout: {"id":N,"ok":true,...} or {"id":N,"ok":false,"error":"..."}.
 // Commands: open {name, url}, join {name, code}, stats {name}, client {name}, nudge {name, text},
+// click {name, selector},
 // reload {name}, privacy {name}, close {name}, quit; for the bench: join_until_audio {name, code},
 // echo_start {name}.
 // Usage: node remote.mjs   (CHROMIUM overrides /usr/bin/chromium)
@@ -94,6 +95,13 @@ async function nudge({ name, text }) {
   return {};
 }
 
+async function click({ name, selector }) {
+  const { page } = get(name);
+  const text = await page.locator(selector).first().textContent();
+  await page.locator(selector).first().click();
+  return { text };
+}
+
 async function reload({ name }) {
   const { page } = get(name);
   await page.reload();
@@ -157,7 +165,7 @@ async function echoStart({ name }) {
   return {};
 }
 
-const handlers = { open, join, stats, client, nudge, reload, privacy, close, join_until_audio: joinUntilAudio, echo_start: echoStart };
+const handlers = { open, join, stats, client, nudge, click, reload, privacy, close, join_until_audio: joinUntilAudio, echo_start: echoStart };
 const lines = createInterface({ input: process.stdin });
 for await (const text of lines) {
   if (!text.trim()) continue;

@@ -192,6 +192,14 @@ function show(event) {
         ['Progress', `${event.progress} of ${event.goal}`], ['Mood', event.mood]]);
       break;
     case 'nudge': item('nudges', event.text); break;
+    case 'brief':
+      $('brief-view').hidden = false;
+      $('brief-title').textContent = event.title;
+      $('brief-text').textContent = `${event.setting} ${event.brief}`;
+      $('brief-patient').textContent = `${event.patient.name}, ${event.patient.age}: ${event.patient.situation}`;
+      $('goals').replaceChildren();
+      for (const goal of event.goals || []) item('goals', goal);
+      break;
     case 'suggestions':
       $('suggestions').replaceChildren();
       for (const line of event.lines || []) {
@@ -235,7 +243,9 @@ function finish(text) {
   if (socket) socket.close();
   socket = null;
   me = null;
-  for (const list of ['conversation', 'codes', 'nudges', 'peers', 'suggestions']) $(list).replaceChildren();
+  for (const list of ['conversation', 'codes', 'nudges', 'peers', 'suggestions', 'goals']) $(list).replaceChildren();
+  for (const field of ['brief-title', 'brief-text', 'brief-patient']) $(field).textContent = '';
+  $('brief-view').hidden = true;
   $('remote-audio').srcObject = null;
   $('session').hidden = true;
   $('join').hidden = false;

@@ -4,7 +4,8 @@
 //!
 //! A wrong code and a reused code are refused; an actor joins by code and audio flows both ways
 //! (bytes and audio energy on the page's `getStats()`, the actor's voice measured at the station
-//! on its way into the kiosk's mix); a supervisor's nudge reaches the kiosk's event stream; the
+//! on its way into the kiosk's mix); the actor takes the patient's voice and has the station say
+//! a suggested line; a supervisor's nudge reaches the kiosk's event stream; the
 //! trainee removes the supervisor and its media is torn down; the actor's page reloads, and the
 //! actor rejoins with a fresh code; the page keeps no cookie and no storage.
 //!
@@ -272,6 +273,27 @@ fn in_the_namespace() {
     });
     station.wait_for("the kiosk's output playing", |e| {
         e["event"] == "remote_level" && e["peer"].is_null() && number(&e["rms_db"]) > -40.0
+    });
+
+    // The actor sees the brief and suggested lines, takes the patient's voice, and has the
+    // station say a suggested line ("puppeteer").
+    browser.client_until("actor", "seen the brief and suggestions", |c| {
+        let events = c["events"].as_array().cloned().unwrap_or_default();
+        events.contains(&json!("brief")) && events.contains(&json!("suggestions"))
+    });
+    browser.call(json!({"do": "click", "name": "actor", "selector": "#take-over"}));
+    station.wait_for("the actor taking the patient's voice", |e| {
+        e["event"] == "patient_voice" && e["actor"] == actor
+    });
+    let picked =
+        browser.call(json!({"do": "click", "name": "actor", "selector": "#suggestions button"}));
+    let said = picked["text"].as_str().expect("a suggestion").to_owned();
+    let line = station.wait_for("the puppeteered line", |e| e["event"] == "patient");
+    assert!(line["intent"].is_null(), "{line}");
+    assert!(said.contains(line["text"].as_str().expect("text")), "{said} / {line}");
+    browser.call(json!({"do": "click", "name": "actor", "selector": "#hand-back"}));
+    station.wait_for("the patient handed back", |e| {
+        e["event"] == "patient_voice" && e["actor"].is_null()
     });
 
     // The same code a second time is refused.

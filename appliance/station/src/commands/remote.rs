@@ -46,6 +46,9 @@ enum Command {
     End,
 }
 
+/// How many lines the actor is offered at a time.
+const SUGGESTIONS: usize = 4;
+
 enum Incoming {
     Signalling(Upward),
     Media(MediaEvent),
@@ -93,7 +96,7 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     handle.send(Input::SessionStarted);
     publish(&mut out, &handle, &opening)?;
     let mut station =
-        Station { session, handle, media, url: server.url(), started: Instant::now() };
+        Station { session, handle, media, url: server.url(), started: Instant::now(), voice: None };
     let result = station.serve(&inbox, &mut out);
     station.finish(&mut out)?;
     drop(station);
@@ -107,6 +110,8 @@ struct Station {
     media: Media,
     url: String,
     started: Instant,
+    /// The actor holding the patient's voice, as the engine last said.
+    voice: Option<rapport_session::PeerId>,
 }
 
 impl Station {
@@ -177,11 +182,23 @@ impl Station {
                     },
                     PeerAction::TakeOver { peer } => Event::TakeOver { peer: session_peer(peer) },
                     PeerAction::HandBack { peer } => Event::HandBack { peer: session_peer(peer) },
-                    PeerAction::Say { line, .. } => {
+                    PeerAction::Say { peer, line } => {
+                        // Puppeteering speaks for the patient: it takes the voice if needed.
+                        if self.voice.is_none() {
+                            self.engine(out, Event::TakeOver { peer: session_peer(peer) })?;
+                        }
                         Event::ActorSaid(SecretText::copy_from(line.expose()))
                     }
                 };
-                self.engine(out, event)
+                let joined = match &event {
+                    Event::PeerJoined { role, .. } => Some(*role),
+                    _ => None,
+                };
+                self.engine(out, event)?;
+                if joined.is_some_and(|r| r != rapport_session::Role::Observer) {
+                    self.brief(out)?;
+                }
+                Ok(())
             }
             Upward::Media(command) => {
                 match command {
@@ -232,12 +249,63 @@ impl Station {
         Ok(())
     }
 
-    /// Feeds the engine; a refused event is reported and the session goes on.
+    /// Feeds the engine; a refused event is reported and the session goes on. After a patient's
+    /// line, the actor gets fresh suggestions.
     fn engine(&mut self, out: &mut impl Write, event: Event) -> anyhow::Result<()> {
         match self.session.handle(event) {
-            Ok(events) => publish(out, &self.handle, &events),
+            Ok(events) => {
+                publish(out, &self.handle, &events)?;
+                for event in &events {
+                    if let SessionEvent::PatientVoice { actor } = event {
+                        self.voice = *actor;
+                    }
+                }
+                if events.iter().any(|e| matches!(e, SessionEvent::Patient { .. })) {
+                    self.suggestions(out)?;
+                }
+                Ok(())
+            }
             Err(error) => line(out, &json!({"event": "remote_error", "error": error.to_string()})),
         }
+    }
+
+    /// The scenario's brief and the patient's state, for a joining actor or supervisor.
+    fn brief(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
+        let scenario = self.session.scenario();
+        let brief = json!({
+            "event": "brief",
+            "title": scenario.title,
+            "setting": scenario.setting,
+            "brief": scenario.brief,
+            "goals": scenario.goals,
+            "patient": {"name": scenario.persona.name, "age": scenario.persona.age, "situation": scenario.persona.situation},
+        });
+        self.handle.send(Input::SessionEvent { event: brief });
+        let state = self.session.patient_state();
+        let goal = scenario.state.goal;
+        let state = json!({
+            "event": "state", "rapport": state.rapport, "resistance": state.resistance,
+            "progress": state.progress, "goal": goal, "mood": state.mood(),
+        });
+        self.handle.send(Input::SessionEvent { event: state });
+        self.suggestions(out)
+    }
+
+    /// Lines of the scenario that fit the patient's mood now, for the actor to pick from.
+    fn suggestions(&mut self, _out: &mut impl Write) -> anyhow::Result<()> {
+        let mood = self.session.patient_state().mood();
+        let scenario = self.session.scenario();
+        let mut lines: Vec<&str> = Vec::new();
+        for group in scenario.lines.iter().filter(|g| g.fits(mood) && !g.intent.is_bookend()) {
+            for text in &group.text {
+                if lines.len() < SUGGESTIONS && !lines.contains(&text.as_str()) {
+                    lines.push(text);
+                }
+            }
+        }
+        self.handle
+            .send(Input::SessionEvent { event: json!({"event": "suggestions", "lines": lines}) });
+        Ok(())
     }
 
     /// Ends the conversation, sends every peer away, and wipes.
