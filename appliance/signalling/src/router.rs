@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rapport_wire::{
     ClientMessage, ErrorKind, EventBody, PROTOCOL_VERSION, PeerId, RemovedReason, Role,
@@ -23,6 +23,8 @@ pub struct ConnId(pub u64);
 
 /// Refused messages a connection may send before it is closed.
 pub const MAX_REFUSALS: u32 = 20;
+/// How long a connection may stay open without joining.
+pub const JOIN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What happens.
 #[derive(Debug)]
@@ -48,6 +50,8 @@ pub enum Input {
         /// Why.
         error: WireError,
     },
+    /// Time passed: connections that have not joined within [`JOIN_TIMEOUT`] are closed.
+    Tick,
     /// The WebSocket closed (the page was closed or reloaded, or the network went).
     Disconnected {
         /// The connection.
@@ -195,7 +199,7 @@ pub enum Output {
 }
 
 enum State {
-    Pending { from: IpAddr },
+    Pending { from: IpAddr, since: Instant },
     Joined { peer: PeerId, role: Role, offered: bool, answered: bool },
 }
 
@@ -244,11 +248,28 @@ impl Router {
         let mut out = Vec::new();
         match input {
             Input::Connected { conn, from } => {
-                self.connections
-                    .insert(conn, Connection { state: State::Pending { from }, refusals: 0 });
+                self.connections.insert(
+                    conn,
+                    Connection { state: State::Pending { from, since: now }, refusals: 0 },
+                );
             }
             Input::Message { conn, message } => self.message(conn, message, now, &mut out),
             Input::Unparsable { conn, error } => self.refuse(conn, error.kind(), &mut out),
+            Input::Tick => {
+                let stale: Vec<ConnId> = self
+                    .connections
+                    .iter()
+                    .filter(|(_, c)| {
+                        matches!(c.state, State::Pending { since, .. }
+                            if now.duration_since(since) >= JOIN_TIMEOUT)
+                    })
+                    .map(|(conn, _)| *conn)
+                    .collect();
+                for conn in stale {
+                    self.connections.remove(&conn);
+                    out.push(Output::Close { conn });
+                }
+            }
             Input::Disconnected { conn } => {
                 if let Some(connection) = self.connections.remove(&conn)
                     && let State::Joined { peer, .. } = connection.state
@@ -304,7 +325,7 @@ impl Router {
     ) {
         let Some(connection) = self.connections.get_mut(&conn) else { return };
         match (&mut connection.state, message) {
-            (State::Pending { from }, ClientMessage::Join { code, .. }) => {
+            (State::Pending { from, .. }, ClientMessage::Join { code, .. }) => {
                 if !self.session_running {
                     let from = *from;
                     // Count it as a failure too, so probing between sessions is limited.

@@ -340,3 +340,17 @@ fn each_peer_receives_only_its_own_negotiation() {
     assert_eq!(sent_to(&out, first), 1);
     assert_eq!(sent_to(&out, second), 0);
 }
+
+#[test]
+fn a_connection_that_never_joins_is_closed_after_a_while() {
+    let mut h = Harness::new();
+    let idle = h.connect(1);
+    let (joined, _) = h.joined(2, Role::Observer);
+    assert!(h.input(Input::Tick).is_empty());
+    h.now += JOIN_TIMEOUT;
+    let out = h.input(Input::Tick);
+    assert!(matches!(&out[..], [Output::Close { conn }] if *conn == idle), "{out:?}");
+    assert!(h.say(idle, ClientMessage::Join { version: 1, code: "ABCDEF".into() }).is_empty());
+    assert!(h.input(Input::Tick).is_empty(), "a joined peer stays");
+    let _ = joined;
+}

@@ -32,6 +32,8 @@ use crate::router::{ConnId, Input, MediaCommand, Output, PeerAction, Router};
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request's headers must arrive within this.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the router looks for connections that never joined.
+const TICK: Duration = Duration::from_secs(5);
 
 /// Where the certificate comes from.
 #[derive(Clone, Debug)]
@@ -178,6 +180,16 @@ impl Server {
                 .map_err(|e| SignallingError::io("while registering the listening socket", e))?
         };
         runtime.spawn(route(task_receiver, upward, config.ice_servers));
+        let ticks = tasks.clone();
+        runtime.spawn(async move {
+            let mut interval = tokio::time::interval(TICK);
+            loop {
+                interval.tick().await;
+                if ticks.send(Task::Input(Input::Tick)).is_err() {
+                    break;
+                }
+            }
+        });
         let state = Arc::new(AppState { tasks, next_conn: AtomicU64::new(1) });
         runtime.spawn(accept(listener, TlsAcceptor::from(identity.config), state));
         info!(listen = %local_addr, fingerprint = %identity.fingerprint, "signalling serving");
