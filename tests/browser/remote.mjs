@@ -3,7 +3,7 @@
 // happens and asserts on the answers. One JSON command per line on stdin, one JSON answer per
 // line on stdout: {"id":N,"ok":true,...} or {"id":N,"ok":false,"error":"..."}.
 // Commands: open {name, url}, join {name, code}, stats {name}, client {name}, nudge {name, text},
-// click {name, selector},
+// click {name, selector}, click_join {name},
 // reload {name}, privacy {name}, close {name}, quit; for the bench: join_until_audio {name, code},
 // echo_start {name}.
 // Usage: node remote.mjs   (CHROMIUM overrides /usr/bin/chromium)
@@ -95,6 +95,17 @@ async function nudge({ name, text }) {
   return {};
 }
 
+// Joins with whatever the code field holds (the QR code's URL fills it in).
+async function clickJoin({ name }) {
+  const { page } = get(name);
+  const code = await page.inputValue('#code');
+  const url = page.url();
+  await page.click('#join-button');
+  await page.waitForFunction(() => window.rapport.peer !== null || window.rapport.errors.length > 0, null, { timeout: 20000 });
+  const client = await page.evaluate(() => ({ peer: window.rapport.peer, role: window.rapport.role, errors: window.rapport.errors }));
+  return { ...client, code, url };
+}
+
 async function click({ name, selector }) {
   const { page } = get(name);
   const text = await page.locator(selector).first().textContent();
@@ -165,7 +176,7 @@ async function echoStart({ name }) {
   return {};
 }
 
-const handlers = { open, join, stats, client, nudge, click, reload, privacy, close, join_until_audio: joinUntilAudio, echo_start: echoStart };
+const handlers = { open, join, click_join: clickJoin, stats, client, nudge, click, reload, privacy, close, join_until_audio: joinUntilAudio, echo_start: echoStart };
 const lines = createInterface({ input: process.stdin });
 for await (const text of lines) {
   if (!text.trim()) continue;

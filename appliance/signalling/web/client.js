@@ -76,6 +76,14 @@ $('nudge-form').addEventListener('submit', (event) => {
 
 window.addEventListener('pagehide', () => { if (socket) socket.close(); });
 
+// The kiosk's QR code carries the code after '#', which browsers never send: take it into the
+// field and drop it from the address bar.
+if (location.hash.length > 1) {
+  $('code').value = decodeURIComponent(location.hash.slice(1)).slice(0, 16);
+  history.replaceState(null, '', location.pathname);
+  $('join-button').focus();
+}
+
 function join(code) {
   if (!code) return;
   $('join-button').disabled = true;

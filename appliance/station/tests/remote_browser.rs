@@ -7,7 +7,8 @@
 //! on its way into the kiosk's mix); the actor takes the patient's voice and has the station say
 //! a suggested line; a supervisor's nudge reaches the kiosk's event stream; the
 //! trainee removes the supervisor and its media is torn down; the actor's page reloads, and the
-//! actor rejoins with a fresh code; the page keeps no cookie and no storage.
+//! actor rejoins with a fresh code from the QR code's URL; the page keeps no cookie and no
+//! storage.
 //!
 //! The test re-runs itself under `unshare --net` (as root, as CI runs); it fails, never skips,
 //! when that is not possible. `tests/setup` installs chromium, Node.js and playwright-core.
@@ -350,7 +351,8 @@ fn in_the_namespace() {
         &station.seen[cut..]
     );
 
-    // The actor's page reloads: the actor leaves, then rejoins with a fresh code.
+    // The actor's page reloads: the actor leaves, then rejoins with a fresh code, this time
+    // from the URL of the kiosk's QR code (the code after '#').
     browser.call(json!({"do": "reload", "name": "actor"}));
     station.wait_for("the reloaded actor leaving", |e| {
         e["event"] == "peer_left" && e["peer"] == actor
@@ -358,8 +360,15 @@ fn in_the_namespace() {
     station.wait_for("the reloaded actor's media torn down", |e| {
         e["event"] == "remote_media" && e["peer"] == actor && e["state"] == "removed"
     });
-    let fresh = station.invite("actor");
-    let rejoined = browser.call(json!({"do": "join", "name": "actor", "code": fresh}));
+    station.command(json!({"command": "invite", "role": "actor"}));
+    let invitation = station.wait_for("a fresh code", |e| e["event"] == "pairing_code");
+    let qr_url = invitation["url"].as_str().expect("the QR code's URL").to_owned();
+    browser.call(json!({"do": "close", "name": "actor"}));
+    browser.call(json!({"do": "open", "name": "actor", "url": qr_url}));
+    let rejoined = browser.call(json!({"do": "click_join", "name": "actor"}));
+    let code = invitation["code"].as_str().expect("the code");
+    assert_eq!(rejoined["code"], code, "the QR code's URL fills the field: {rejoined}");
+    assert!(!rejoined["url"].as_str().unwrap().contains(code), "the code stays in the address bar");
     let again = rejoined["peer"].as_u64().expect("the rejoined actor's id");
     assert_ne!(again, actor);
     browser.stats_until("actor", "heard and spoken again after the reload", audio_both_ways);
