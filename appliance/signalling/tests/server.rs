@@ -1,6 +1,7 @@
 //! The signalling server over real sockets: HTTPS with a generated certificate (pinned here by
 //! its fingerprint), the page's headers, and the WebSocket refusing a wrong code, a reused code,
-//! garbage and an oversized message, each with an error reply on a connection that stays open.
+//! garbage and an oversized message, each with an error reply on a connection that stays open,
+//! and then limiting an address that keeps guessing.
 
 #![allow(clippy::unwrap_used)]
 
@@ -126,6 +127,7 @@ fn codes_are_checked_over_real_sockets() {
     };
     let address = server.local_addr();
 
+    let mut joined = 0;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         // The page: served over HTTPS, never cached, nothing from elsewhere.
@@ -158,9 +160,25 @@ fn codes_are_checked_over_real_sockets() {
         }
         let mut second = websocket(address, &fingerprint).await;
         assert_eq!(exchange(&mut second, join(&code)).await, error(ErrorKind::BadCode));
+        // Guessing is limited per address: after a few failures even a good code waits.
+        for _ in 2..rapport_signalling::pairing::MAX_FAILURES {
+            assert_eq!(exchange(&mut second, join("GUESS2")).await, error(ErrorKind::BadCode));
+        }
+        handle.invite(Role::Actor).unwrap();
+        let fresh = loop {
+            match upward.recv_timeout(Duration::from_secs(10)).expect("a code") {
+                Upward::Issued { code, role: Role::Actor } => break code.as_str().to_owned(),
+                Upward::Peer(rapport_signalling::PeerAction::Joined {
+                    role: Role::Observer,
+                    ..
+                }) => joined += 1,
+                Upward::Media(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        assert_eq!(exchange(&mut second, join(&fresh)).await, error(ErrorKind::RateLimited));
     });
     // The station heard of one peer joining, and of nothing else from the refused attempts.
-    let mut joined = 0;
     while let Ok(message) = upward.recv_timeout(Duration::from_millis(500)) {
         match message {
             Upward::Peer(rapport_signalling::PeerAction::Joined {
