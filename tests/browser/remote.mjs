@@ -60,9 +60,11 @@ async function stats({ name }) {
     const pc = window.rapport.connection;
     if (!pc) return { connection: null };
     const report = await pc.getStats();
-    const out = { connection: pc.connectionState, inbound: null, outbound: null, source: null };
+    const out = { connection: pc.connectionState, inbound: null, outbound: null, source: null, video: null };
     report.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        out.video = { bytes: s.bytesReceived, frames: s.framesDecoded ?? 0 };
+      } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         out.inbound = { bytes: s.bytesReceived, packets: s.packetsReceived, energy: s.totalAudioEnergy ?? 0, level: s.audioLevel ?? 0, jitterBufferDelay: s.jitterBufferDelay, emitted: s.jitterBufferEmittedCount };
       } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
         out.outbound = { bytes: s.bytesSent, packets: s.packetsSent };

@@ -57,6 +57,9 @@ pub struct MediaConfig {
     pub stun_server: Option<String>,
     /// A TURN server URL (`turn://user:pass@host:port`); none by default.
     pub turn_server: Option<String>,
+    /// Send a video (a test pattern standing for the kiosk's camera) to supervisors and
+    /// observers; off by default.
+    pub video: bool,
     /// Report [`MediaEvent::Onset`]s (for `rapport bench remote`): when a sound starts in the
     /// station's source and in each actor's decoded voice.
     pub onsets: bool,
@@ -71,6 +74,7 @@ impl Default for MediaConfig {
             stun_server: None,
             turn_server: None,
             onsets: false,
+            video: false,
         }
     }
 }
@@ -157,7 +161,10 @@ fn package_of(factory: &str) -> &'static str {
     match factory {
         "webrtcbin" | "dtlsdec" | "dtlssrtpdec" => "gstreamer1.0-plugins-bad",
         "opusenc" | "opusdec" | "audiotestsrc" | "audiomixer" | "audioconvert"
-        | "audioresample" | "tee" | "queue" | "fakesink" => "gstreamer1.0-plugins-base",
+        | "audioresample" | "tee" | "queue" | "fakesink" | "videotestsrc" | "videoconvert" => {
+            "gstreamer1.0-plugins-base"
+        }
+        "vp8enc" | "rtpvp8pay" => "gstreamer1.0-plugins-good",
         "rtpopuspay" | "rtpopusdepay" | "level" => "gstreamer1.0-plugins-good",
         _ => "the GStreamer plugins",
     }
@@ -168,6 +175,7 @@ pub(crate) struct Shared {
     pub(crate) station: gst::Element,
     pub(crate) mix: gst::Element,
     pub(crate) mixer: gst::Element,
+    pub(crate) video: Option<gst::Element>,
     pub(crate) config: MediaConfig,
     pub(crate) events: Sender<MediaEvent>,
     pub(crate) peers: Mutex<HashMap<PeerId, peer::Peer>>,
@@ -251,6 +259,7 @@ impl Media {
         if config.onsets {
             onset::watch(&capsfilter, None, events.clone());
         }
+        let video = if config.video { Some(video_source(&pipeline)?) } else { None };
         pipeline
             .set_state(gst::State::Playing)
             .map_err(|_| MediaError::Pipeline("starting the station's pipeline".into()))?;
@@ -260,6 +269,7 @@ impl Media {
             station,
             mix,
             mixer,
+            video,
             config,
             events,
             peers: Mutex::new(HashMap::new()),
@@ -318,6 +328,30 @@ impl Drop for Media {
             let _ = thread.join();
         }
     }
+}
+
+/// The station's video: a live test pattern, small and slow enough for a LAN and two cores.
+fn video_source(pipeline: &gst::Pipeline) -> Result<gst::Element, MediaError> {
+    let source = make("videotestsrc", Some("station-video"))?;
+    source.set_property("is-live", true);
+    source.set_property_from_str("pattern", "ball");
+    let caps = make("capsfilter", None)?;
+    caps.set_property(
+        "caps",
+        gst::Caps::builder("video/x-raw")
+            .field("width", 320i32)
+            .field("height", 240i32)
+            .field("framerate", gst::Fraction::new(15, 1))
+            .build(),
+    );
+    let tee = make("tee", Some("video"))?;
+    tee.set_property("allow-not-linked", true);
+    pipeline
+        .add_many([&source, &caps, &tee])
+        .map_err(|_| MediaError::Pipeline("adding the station's video".into()))?;
+    gst::Element::link_many([&source, &caps, &tee])
+        .map_err(|_| MediaError::Pipeline("linking the station's video".into()))?;
+    Ok(tee)
 }
 
 /// The first DTLS element of a process generates the certificate every later one shares

@@ -16,6 +16,8 @@ use crate::{LEVEL_INTERVAL, MediaError, MediaEvent, Shared, make, onset};
 
 /// The RTP payload type of Opus in the station's offer.
 const OPUS_PAYLOAD: i32 = 96;
+/// The RTP payload type of VP8 (the optional video).
+const VP8_PAYLOAD: i32 = 97;
 /// How long the teardown waits for the station's tee to let go of a branch.
 const UNLINK_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -29,8 +31,8 @@ struct Incoming {
 pub(crate) struct Peer {
     webrtc: gst::Element,
     outgoing: Vec<gst::Element>,
-    tee: gst::Element,
-    tee_pad: gst::Pad,
+    /// The tees this peer's branches hang from, with their pads.
+    tee_links: Vec<(gst::Element, gst::Pad)>,
     incoming: Arc<Mutex<Incoming>>,
 }
 
@@ -91,6 +93,14 @@ pub(crate) fn add(shared: &Arc<Shared>, peer: PeerId, role: Role) -> Result<(), 
     };
     transceiver.set_property("direction", direction);
 
+    // Supervisors and observers watch the session when the station sends video.
+    let video = match (&shared.video, role) {
+        (Some(video_tee), Role::Supervisor | Role::Observer) => {
+            Some((video_tee.clone(), video_branch(shared, &webrtc, &name)?))
+        }
+        _ => None,
+    };
+
     let incoming = Arc::new(Mutex::new(Incoming::default()));
     connect_signals(shared, &webrtc, peer, &incoming);
 
@@ -111,13 +121,70 @@ pub(crate) fn add(shared: &Arc<Shared>, peer: PeerId, role: Role) -> Result<(), 
     tee_pad
         .link(&queue_sink)
         .map_err(|_| MediaError::Pipeline(format!("linking {name} to the station's audio")))?;
+    let mut tee_links = vec![(tee, tee_pad)];
+    let mut outgoing = outgoing;
+    if let Some((video_tee, elements)) = video {
+        for element in &elements {
+            element
+                .sync_state_with_parent()
+                .map_err(|_| MediaError::Pipeline(format!("starting {name}'s video encoder")))?;
+        }
+        let pad = video_tee.request_pad_simple("src_%u").ok_or_else(|| {
+            MediaError::Pipeline(format!("requesting a video tee pad for {name}"))
+        })?;
+        let sink = elements
+            .first()
+            .and_then(|queue| queue.static_pad("sink"))
+            .ok_or_else(|| MediaError::Pipeline("a queue's pad".into()))?;
+        pad.link(&sink)
+            .map_err(|_| MediaError::Pipeline(format!("linking {name} to the station's video")))?;
+        tee_links.push((video_tee, pad));
+        outgoing.extend(elements);
+    }
 
-    let record = Peer { webrtc, outgoing, tee, tee_pad, incoming };
+    let record = Peer { webrtc, outgoing, tee_links, incoming };
     if let Ok(mut peers) = shared.peers.lock() {
         peers.insert(peer, record);
     }
     debug!(peer = peer.0, role = role.as_str(), "peer media added");
     Ok(())
+}
+
+/// The optional video to a peer: VP8 in real-time mode, sent only.
+fn video_branch(
+    shared: &Shared,
+    webrtc: &gst::Element,
+    name: &str,
+) -> Result<Vec<gst::Element>, MediaError> {
+    let queue = make("queue", None)?;
+    queue.set_property_from_str("leaky", "downstream");
+    queue.set_property("max-size-buffers", 2u32);
+    let convert = make("videoconvert", None)?;
+    let encoder = make("vp8enc", None)?;
+    encoder.set_property("deadline", 1i64);
+    encoder.set_property("cpu-used", 8i32);
+    encoder.set_property("target-bitrate", 300_000i32);
+    encoder.set_property("keyframe-max-dist", 30i32);
+    let payloader = make("rtpvp8pay", None)?;
+    payloader.set_property("pt", VP8_PAYLOAD as u32);
+    let elements = vec![queue, convert, encoder, payloader.clone()];
+    shared
+        .pipeline
+        .add_many(&elements)
+        .map_err(|_| MediaError::Pipeline(format!("adding {name}'s video")))?;
+    gst::Element::link_many(&elements)
+        .map_err(|_| MediaError::Pipeline(format!("linking {name}'s video encoder")))?;
+    let sink = webrtc
+        .request_pad_simple("sink_%u")
+        .ok_or_else(|| MediaError::Pipeline(format!("requesting {name}'s video pad")))?;
+    payloader
+        .static_pad("src")
+        .ok_or_else(|| MediaError::Pipeline("finding the payloader's pad".into()))?
+        .link(&sink)
+        .map_err(|_| MediaError::Pipeline(format!("linking {name}'s video payloader")))?;
+    let transceiver: gst_webrtc::WebRTCRTPTransceiver = sink.property("transceiver");
+    transceiver.set_property("direction", gst_webrtc::WebRTCRTPTransceiverDirection::Sendonly);
+    Ok(elements)
 }
 
 fn connect_signals(
@@ -272,19 +339,21 @@ pub(crate) fn remove(shared: &Shared, peer: PeerId) {
     let Some(record) = shared.peers.lock().ok().and_then(|mut p| p.remove(&peer)) else {
         return;
     };
-    // Let the tee finish its current buffer on this pad, then unlink it there.
-    let (done, finished) = std::sync::mpsc::channel();
-    record.tee_pad.add_probe(gst::PadProbeType::IDLE, move |pad, _| {
-        if let Some(peer_pad) = pad.peer() {
-            let _ = pad.unlink(&peer_pad);
+    for (tee, tee_pad) in &record.tee_links {
+        // Let the tee finish its current buffer on this pad, then unlink it there.
+        let (done, finished) = std::sync::mpsc::channel();
+        tee_pad.add_probe(gst::PadProbeType::IDLE, move |pad, _| {
+            if let Some(peer_pad) = pad.peer() {
+                let _ = pad.unlink(&peer_pad);
+            }
+            let _ = done.send(());
+            gst::PadProbeReturn::Remove
+        });
+        if finished.recv_timeout(UNLINK_TIMEOUT).is_err() {
+            warn!(peer = peer.0, "the station's tee did not let go of a peer in time");
         }
-        let _ = done.send(());
-        gst::PadProbeReturn::Remove
-    });
-    if finished.recv_timeout(UNLINK_TIMEOUT).is_err() {
-        warn!(peer = peer.0, "the station's tee did not let go of a peer in time");
+        tee.release_request_pad(tee_pad);
     }
-    record.tee.release_request_pad(&record.tee_pad);
     let _ = record.webrtc.set_state(gst::State::Null);
     for element in &record.outgoing {
         let _ = element.set_state(gst::State::Null);

@@ -1,6 +1,7 @@
 //! The station's media on real GStreamer, without a browser: the kiosk's output plays, a peer
 //! gets an Opus offer with its direction set by its role and loopback ICE candidates, and a
-//! removed peer's branch goes while the pipeline plays on. (Audio to and from a real browser is
+//! removed peer's branch goes while the pipeline plays on; the optional video goes to
+//! supervisors and observers only. (Audio to and from a real browser is
 //! tested in `appliance/station/tests/remote_browser.rs`.)
 
 use std::sync::mpsc::{Receiver, channel};
@@ -78,4 +79,26 @@ fn peers_get_offers_by_role_and_leave_without_stopping_the_pipeline() {
         |e| matches!(e, MediaEvent::Level { peer: None, rms_db } if *rms_db > -40.0),
     );
     drop(media);
+}
+
+#[test]
+fn video_goes_to_those_who_watch_not_to_the_actor() {
+    let (sender, events) = channel();
+    let config = MediaConfig {
+        local_addresses: vec!["127.0.0.1".into()],
+        video: true,
+        ..MediaConfig::default()
+    };
+    let media = Media::start(config, sender).expect("the pipeline starts");
+    media.add_peer(PeerId(1), Role::Supervisor).expect("a supervisor's branch");
+    let supervisor = offer_of(&events, PeerId(1));
+    assert!(supervisor.contains("m=video") && supervisor.contains("VP8/90000"), "{supervisor}");
+    media.add_peer(PeerId(2), Role::Actor).expect("an actor's branch");
+    let actor = offer_of(&events, PeerId(2));
+    assert!(!actor.contains("m=video"), "{actor}");
+    media.remove_peer(PeerId(1));
+    next_matching(&events, "the supervisor's removal", |e| {
+        matches!(e, MediaEvent::State { peer: PeerId(1), state: "removed" })
+    });
+    assert_eq!(media.peers(), vec![PeerId(2)]);
 }

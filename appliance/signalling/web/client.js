@@ -157,8 +157,14 @@ async function welcome(message) {
     }
   });
   connection.addEventListener('track', (event) => {
+    if (event.track.kind === 'video') {
+      const video = $('remote-video');
+      video.srcObject = new MediaStream([event.track]);
+      video.hidden = false;
+      return;
+    }
     const audio = $('remote-audio');
-    audio.srcObject = event.streams[0] || new MediaStream([event.track]);
+    audio.srcObject = new MediaStream([event.track]);
     audio.play().catch(() => status('Press any button to hear the session (the browser blocked autoplay).'));
     $('audio-in').textContent = 'receiving';
   });
@@ -255,6 +261,8 @@ function finish(text) {
   for (const field of ['brief-title', 'brief-text', 'brief-patient']) $(field).textContent = '';
   $('brief-view').hidden = true;
   $('remote-audio').srcObject = null;
+  $('remote-video').srcObject = null;
+  $('remote-video').hidden = true;
   $('session').hidden = true;
   $('join').hidden = false;
   $('join-button').disabled = false;

@@ -194,6 +194,9 @@ pub struct SessionArgs {
     /// The key of --remote-certificate (PEM).
     #[arg(long, value_name = "PEM", requires = "remote_certificate")]
     pub remote_key: Option<PathBuf>,
+    /// Send remote supervisors and observers a video (a test pattern until the camera lands).
+    #[arg(long, requires = "remote")]
+    pub remote_video: bool,
     /// A STUN or TURN server for remote peers (none by default: a LAN needs none).
     #[arg(long, value_name = "URL", requires = "remote")]
     pub remote_ice_server: Vec<String>,

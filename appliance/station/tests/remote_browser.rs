@@ -4,7 +4,7 @@
 //!
 //! A wrong code and a reused code are refused; an actor joins by code and audio flows both ways
 //! (bytes and audio energy on the page's `getStats()`, the actor's voice measured at the station
-//! on its way into the kiosk's mix); the actor takes the patient's voice and has the station say
+//! on its way into the kiosk's mix); the supervisor also gets the station's video; the actor takes the patient's voice and has the station say
 //! a suggested line; a supervisor's nudge reaches the kiosk's event stream; the
 //! trainee removes the supervisor and its media is torn down; the actor's page reloads, and the
 //! actor rejoins with a fresh code from the QR code's URL; the page keeps no cookie and no
@@ -75,7 +75,7 @@ impl Station {
         let mut child = Running(
             Command::new(env!("CARGO_BIN_EXE_rapport"))
                 .args(["session", "--scenario", "alcohol-weekend", "--seed", "3"])
-                .args(["--remote", "127.0.0.1:0"])
+                .args(["--remote", "127.0.0.1:0", "--remote-video"])
                 .env("RAPPORT_LOG", "info")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -311,6 +311,12 @@ fn in_the_namespace() {
     assert_eq!(joined["role"], "supervisor", "{joined}");
     let supervisor = joined["peer"].as_u64().expect("the supervisor's peer id");
     browser.stats_until("supervisor", "heard the session", audio_in);
+    // Supervisors watch too: the station's video reaches them, and not the actor.
+    browser.stats_until("supervisor", "seen the station's video", |s| {
+        number(&s["video"]["frames"]) > 5.0
+    });
+    let actor_stats = browser.call(json!({"do": "stats", "name": "actor"}));
+    assert!(actor_stats["video"].is_null(), "the actor gets no video: {actor_stats}");
     browser.call(json!({"do": "nudge", "name": "supervisor", "text": "Try a complex reflection"}));
     station.wait_for("the supervisor's nudge", |e| {
         e["event"] == "nudge"

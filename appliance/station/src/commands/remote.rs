@@ -73,7 +73,7 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
             .context("while starting the signalling server")?;
     forward(upward, incoming.clone(), Incoming::Signalling)?;
     let (media_events, media_inbox) = channel();
-    let mut media_config = MediaConfig::default();
+    let mut media_config = MediaConfig { video: args.remote_video, ..MediaConfig::default() };
     if !listen.ip().is_unspecified() {
         media_config.local_addresses.push(listen.ip().to_string());
     }
