@@ -11,7 +11,10 @@
 //!   tone until the speech pipeline lands); actors hear it, so they never hear themselves.
 //! - An actor's voice is decoded, measured and mixed into the kiosk's output, which supervisors
 //!   and observers hear: both sides of the conversation.
-//! - [`peer`]: one peer's branch: encoder, `webrtcbin`, negotiation, and its teardown.
+//! - With [`MediaConfig::video`], a live test pattern (standing for the kiosk's camera) goes to
+//!   supervisors and observers as VP8, one way.
+//! - `peer`: one peer's branch: encoders, `webrtcbin`, negotiation, and its teardown.
+//! - `onset`: sound onsets timed on the wall clock, for `rapport bench remote`.
 
 mod onset;
 mod peer;
