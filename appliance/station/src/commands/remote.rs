@@ -60,7 +60,10 @@ enum Incoming {
 pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
     let load = catalog::load(args.scenarios.as_deref())?;
     let scenario = find(&load.catalog, &args.scenario)?;
-    let seed = args.seed.unwrap_or(1);
+    let seed = args.seed.unwrap_or_else(|| {
+        use std::hash::{BuildHasher as _, RandomState};
+        RandomState::new().hash_one(std::process::id())
+    });
     let tls = match (&args.remote_certificate, &args.remote_key) {
         (Some(certificate), Some(key)) => {
             TlsSource::Files { certificate: certificate.clone(), key: key.clone() }
