@@ -25,7 +25,7 @@ pub enum Command {
     #[command(subcommand)]
     Scenarios(ScenariosCommand),
     /// Run one practice session.
-    Session(SessionArgs),
+    Session(Box<SessionArgs>),
     /// Code trainee utterances: JSON lines in on stdin, one JSON line out per input.
     Code,
     /// Prove the wipe: run a session in a child station with a canary, scan its memory before and
@@ -133,6 +133,8 @@ pub enum BenchArea {
     Ui,
     /// Recording one session's aggregates, and the dashboard with two years of 50 scenarios.
     Metrics,
+    /// Remote peers on loopback with headless chromium: join time, latency, CPU per peer.
+    Remote,
 }
 
 /// `--turn-taking` of a spoken session from a recording.
@@ -223,4 +225,19 @@ pub struct SessionArgs {
     pub seed: Option<u64>,
     #[command(flatten)]
     pub metrics: crate::commands::metrics::consent::ConsentArgs,
+    /// Host remote peers on ADDR (HTTPS and WebSocket); kiosk commands as JSON lines on stdin.
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["script", "audio_in", "audio_out"])]
+    pub remote: Option<std::net::SocketAddr>,
+    /// The remote server's certificate (PEM); one is generated at start-up when left out.
+    #[arg(long, value_name = "PEM", requires_all = ["remote", "remote_key"])]
+    pub remote_certificate: Option<PathBuf>,
+    /// The key of --remote-certificate (PEM).
+    #[arg(long, value_name = "PEM", requires = "remote_certificate")]
+    pub remote_key: Option<PathBuf>,
+    /// Send remote supervisors and observers a video (a test pattern until the camera lands).
+    #[arg(long, requires = "remote")]
+    pub remote_video: bool,
+    /// A STUN or TURN server for remote peers (none by default: a LAN needs none).
+    #[arg(long, value_name = "URL", requires = "remote")]
+    pub remote_ice_server: Vec<String>,
 }

@@ -25,6 +25,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchArea::Wipe => wipe(args),
         BenchArea::Ui => super::screens::bench(args),
         BenchArea::Metrics => super::metrics::bench::run(args),
+        BenchArea::Remote => super::remote_bench::run(args),
     }
 }
 

@@ -5,6 +5,8 @@ mod code;
 mod demo;
 mod headless;
 pub(crate) mod metrics;
+mod remote;
+mod remote_bench;
 mod scenarios;
 mod screens;
 pub mod session;
@@ -30,7 +32,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Scenarios(command)) => scenarios::run(command),
         Some(Command::Session(args)) => {
             harden()?;
-            session::run(&args)
+            match args.remote {
+                Some(listen) => remote::run(&args, listen),
+                None => session::run(&args),
+            }
         }
         Some(Command::Code) => {
             harden()?;

@@ -8,6 +8,9 @@ LICENSE = "MIT | Apache-2.0"
 LIC_FILES_CHKSUM = "file://Cargo.toml;beginline=18;endline=18;md5=86b31c7756a1a7962f28b62856ed4f05"
 CVE_PRODUCT = "rapport"
 
+# Remote peers' media (appliance/media): GStreamer's webrtcbin and Opus.
+DEPENDS += "gstreamer1.0 gstreamer1.0-plugins-bad gstreamer1.0-plugins-base"
+
 # Every crate of Cargo.lock, fetched before the build: cargo never reaches the network.
 require rapport-crates.inc
 
@@ -18,7 +21,7 @@ SRCREV = "${RAPPORT_SRCREV}"
 RAPPORT_SRCREV ??= "${AUTOREV}"
 S = "${WORKDIR}/git"
 
-inherit cargo systemd useradd
+inherit cargo pkgconfig systemd useradd
 
 # The workspace has several crates; the station binary is the `rapport` package.
 CARGO_BUILD_FLAGS:append = " -p rapport"
@@ -58,4 +61,10 @@ FILES:${PN}-selftest += "${systemd_system_unitdir}/rapport-selftest.service \
                          ${nonarch_libdir}/rapport/selftest"
 CONFFILES:${PN} = "${sysconfdir}/rapport/station.toml"
 
+# The GStreamer elements remote peers need at run time, and libnice for ICE.
+RDEPENDS:${PN} += "gstreamer1.0-plugins-bad-dtls gstreamer1.0-plugins-bad-sctp gstreamer1.0-plugins-bad-srtp \
+                   gstreamer1.0-plugins-bad-webrtc gstreamer1.0-plugins-base-audioconvert gstreamer1.0-plugins-base-audiomixer \
+                   gstreamer1.0-plugins-base-audioresample gstreamer1.0-plugins-base-audiotestsrc gstreamer1.0-plugins-base-opus \
+                   gstreamer1.0-plugins-good-level gstreamer1.0-plugins-good-rtp gstreamer1.0-plugins-good-rtpmanager \
+                   libnice"
 RDEPENDS:${PN}-selftest = "bash"
