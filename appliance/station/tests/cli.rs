@@ -231,8 +231,23 @@ fn batch_coding_answers_every_line_and_survives_garbage() {
 }
 
 #[test]
-fn the_demo_plays_a_whole_session_and_wipes_it() {
+fn the_spoken_demo_hears_the_recording_and_plays_a_whole_session() {
     let output = run(rapport().arg("demo"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    // Every line of the recording is heard as one utterance and coded.
+    let heard = text.lines().filter(|line| line.starts_with("You: ")).count();
+    assert!(heard >= 18, "{heard} utterances heard: {text}");
+    assert!(text.contains("(heard in "), "{text}");
+    assert!(text.contains("Patient ("), "{text}");
+    assert!(text.contains("== Summary: "), "{text}");
+    assert!(text.contains("Session wiped"), "{text}");
+    assert!(!text.contains("== Summary: below fair"), "the demo shows good practice: {text}");
+}
+
+#[test]
+fn the_typed_demo_plays_a_whole_session_and_wipes_it() {
+    let output = run(rapport().args(["demo", "--text"]));
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("Patient ("), "{text}");

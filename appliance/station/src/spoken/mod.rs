@@ -312,7 +312,9 @@ impl<'s> Conversation<'s> {
                 if barge_in {
                     self.stage.stop().context("while stopping the patient")?;
                     self.to_say.clear();
-                    self.playback(report)?;
+                    // Every queued chunk now reports that it stopped; none is left playing.
+                    while self.stage.poll_event().context("while stopping the patient")?.is_some() {
+                    }
                     self.queued = 0;
                     report(Heard::BargeIn { at_ms: self.ms(self.clock) })?;
                     let from = self.patient_from.take().unwrap_or(self.clock);
