@@ -116,6 +116,8 @@ pub struct BenchArgs {
     /// What to measure.
     #[arg(value_enum)]
     pub area: BenchArea,
+    /// The data folder of `bench coder` (AnnoMI's CSV files).
+    pub data: Option<std::path::PathBuf>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -133,6 +135,9 @@ pub enum BenchArea {
     Ui,
     /// Recording one session's aggregates, and the dashboard with two years of 50 scenarios.
     Metrics,
+    /// The trained coder against the rule coder and a TF-IDF baseline on held-out AnnoMI
+    /// transcripts (needs the data folder).
+    Coder,
 }
 
 /// Options of `rapport demo`.
