@@ -116,6 +116,8 @@ pub struct BenchArgs {
     /// What to measure.
     #[arg(value_enum)]
     pub area: BenchArea,
+    /// The data folder of `bench coder` (AnnoMI's CSV files).
+    pub data: Option<std::path::PathBuf>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -135,6 +137,9 @@ pub enum BenchArea {
     Metrics,
     /// Remote peers on loopback with headless chromium: join time, latency, CPU per peer.
     Remote,
+    /// The trained coder against the rule coder and a TF-IDF baseline on held-out AnnoMI
+    /// transcripts (needs the data folder).
+    Coder,
 }
 
 /// `--turn-taking` of a spoken session from a recording.

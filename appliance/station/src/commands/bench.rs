@@ -26,6 +26,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchArea::Ui => super::screens::bench(args),
         BenchArea::Metrics => super::metrics::bench::run(args),
         BenchArea::Remote => super::remote_bench::run(args),
+        BenchArea::Coder => coder(args),
     }
 }
 
@@ -140,6 +141,24 @@ fn wipe(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         )?;
         writeln!(out, "{:<42} {:>10.3}", "wipe at session end, max (ms)", figures.wipe_ms_max)?;
         writeln!(out, "{:<42} {:>10.3}", "wipe target (ms)", WIPE_TARGET_MS)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rapport bench coder DATA_DIR`: the figures of `rapport_coder_model::bench`.
+fn coder(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let data = args.data.as_deref().context("bench coder needs the AnnoMI data folder")?;
+    let store = rapport_models::ModelStore::locate()?;
+    let coder = rapport_coder_model::ModelCoder::load(&store)?;
+    let model = store.path_by_name(rapport_coder_model::MODEL_NAME)?;
+    let tokenizer = store.path_by_name(rapport_coder_model::TOKENIZER_NAME)?;
+    let report = rapport_coder_model::bench::run(data, &coder, &model, &tokenizer)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report.to_json()).context("while writing")?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", report.table())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,10 @@
 //! `rapport code`: batch coding. Reads JSON lines `{"text": "...", "previous": "..."}` on stdin
 //! and writes one JSON line per input: the code, or `{"error": "...", "line": N}` for a line that
 //! is not such an object, after which the run goes on.
+//!
+//! The trained coder (`rapport-coder-model`) codes by default. When its files are not in the model
+//! store, the run warns on stderr, naming the missing file and `models/fetch`, and codes with the
+//! rule coder instead, so that the command stays usable on a machine without models.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -43,11 +47,27 @@ struct Failure {
 }
 
 pub fn run() -> anyhow::Result<ExitCode> {
-    let coder = RuleCoder::new();
+    let coder = load_coder();
     let input = SecretReader::stdin().context("while opening stdin")?;
     let mut out = SecretWriter::stdout().context("while opening stdout")?;
-    code_stream(&coder, input, &mut out)?;
+    code_stream(coder.as_ref(), input, &mut out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The trained coder from the model store, or the rule coder with a warning saying why.
+pub fn load_coder() -> Box<dyn Coder> {
+    let loaded = rapport_models::ModelStore::locate()
+        .map_err(rapport_coder_model::CoderModelError::from)
+        .and_then(|store| rapport_coder_model::ModelCoder::load(&store));
+    match loaded {
+        Ok(coder) => Box::new(coder),
+        Err(error) => {
+            eprintln!(
+                "warning: the trained coder is not available, coding with the rule coder instead: {error}"
+            );
+            Box::new(RuleCoder::new())
+        }
+    }
 }
 
 /// Codes every line of `input` onto `out`.
@@ -97,8 +117,12 @@ mod tests {
     use super::*;
 
     fn run_lines(input: &str) -> Vec<serde_json::Value> {
+        run_lines_with(&RuleCoder::new(), input)
+    }
+
+    fn run_lines_with(coder: &dyn Coder, input: &str) -> Vec<serde_json::Value> {
         let mut out = Vec::new();
-        code_stream(&RuleCoder::new(), input.as_bytes(), &mut out).expect("coding in memory");
+        code_stream(coder, input.as_bytes(), &mut out).expect("coding in memory");
         String::from_utf8(out)
             .expect("utf-8 output")
             .lines()
@@ -126,6 +150,34 @@ mod tests {
         for answer in [&out[0], &out[3]] {
             let confidence = answer["confidence"].as_f64().expect("a number");
             assert!((0.0..=1.0).contains(&confidence));
+            assert!(answer["uncertain"].is_boolean());
+        }
+    }
+
+    #[test]
+    fn the_trained_coder_reports_malformed_lines_and_goes_on() {
+        let store = rapport_models::ModelStore::locate().unwrap_or_else(|error| panic!("{error}"));
+        let coder = rapport_coder_model::ModelCoder::load(&store)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let out = run_lines_with(
+            &coder,
+            concat!(
+                "{\"text\": \"what brings you in today\"}\n",
+                "{\"text\": \"unterminated\n",
+                "{\"txt\": \"a misspelt field\"}\n",
+                "[1, 2]\n",
+                "{\"text\": \"So you feel stuck.\", \"previous\": \"I can't stop.\"}\n",
+            ),
+        );
+        assert_eq!(out.len(), 5);
+        for (index, line) in [(1, 2), (2, 3), (3, 4)] {
+            assert_eq!(out[index]["line"], line);
+            assert!(out[index]["error"].is_string());
+        }
+        assert_eq!(out[0]["main"], "question");
+        assert_eq!(out[4]["main"], "reflection");
+        for answer in [&out[0], &out[4]] {
+            assert!(answer["confidence"].as_f64().is_some_and(|c| (0.0..=1.0).contains(&c)));
             assert!(answer["uncertain"].is_boolean());
         }
     }
