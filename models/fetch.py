@@ -64,8 +64,23 @@ def extract(archive, member, into):
     return into / member
 
 
+def trained_coder(entry, work):
+    """The trained coder: the artefact checked in beside its training script, else a fresh
+    training run (`models/coder/build`, about an hour on two CPU cores; see its model card)."""
+    checked_in = HERE / "coder" / entry["file"]
+    if checked_in.is_file():
+        result = work / entry["file"]
+        shutil.copyfile(checked_in, result)
+        return result
+    print(f"models: {entry['name']}: no {checked_in}; training it (models/coder/build)", flush=True)
+    subprocess.run([str(HERE / "coder" / "build"), str(work)], check=True)
+    return work / entry["file"]
+
+
 def build(entry, conversions, work):
     """Makes the entry's file in `work`; returns its path."""
+    if entry["conversion"] == "train-coder":
+        return trained_coder(entry, work)
     parts = []
     for index, source in enumerate(entry["sources"]):
         archive = package(source["package"], source["version"])

@@ -79,7 +79,8 @@ pub fn load(dir: &Path) -> Result<Vec<Item>, DataError> {
     let text = std::fs::read_to_string(&path)
         .map_err(|source| DataError::Read { path: path.clone(), source })?;
     let records = parse_csv(&text);
-    let format = |line: usize, message: String| DataError::Format { path: path.clone(), line, message };
+    let format =
+        |line: usize, message: String| DataError::Format { path: path.clone(), line, message };
     let Some((_, header)) = records.first() else {
         return Err(format(1, "empty file".into()));
     };
@@ -101,10 +102,15 @@ pub fn load(dir: &Path) -> Result<Vec<Item>, DataError> {
     let mut grouped: BTreeMap<(u32, u32), Vec<&Vec<String>>> = BTreeMap::new();
     for (line, record) in &records[1..] {
         if record.len() != header.len() {
-            return Err(format(*line, format!("{} fields, expected {}", record.len(), header.len())));
+            return Err(format(
+                *line,
+                format!("{} fields, expected {}", record.len(), header.len()),
+            ));
         }
         let number = |at: usize| {
-            record[at].parse::<u32>().map_err(|_| format(*line, format!("not a number: {}", record[at])))
+            record[at]
+                .parse::<u32>()
+                .map_err(|_| format(*line, format!("not a number: {}", record[at])))
         };
         grouped.entry((number(transcript)?, number(utterance)?)).or_default().push(record);
     }

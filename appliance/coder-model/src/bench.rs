@@ -16,8 +16,14 @@ use crate::tfidf::TfIdfBaseline;
 use crate::{CoderModelError, FineClass, ModelCoder, Prediction};
 
 const MAIN_NAMES: [&str; 4] = ["question", "reflection", "input", "other"];
-const FINE_NAMES: [&str; 6] =
-    ["open_question", "closed_question", "simple_reflection", "complex_reflection", "input", "other"];
+const FINE_NAMES: [&str; 6] = [
+    "open_question",
+    "closed_question",
+    "simple_reflection",
+    "complex_reflection",
+    "input",
+    "other",
+];
 
 /// Why the benchmark cannot run.
 #[derive(Debug, thiserror::Error)]
@@ -111,7 +117,11 @@ fn from_prediction(prediction: &Prediction) -> (MainBehaviour, f32, FineClass, f
     (d.main, d.main_confidence, d.fine, d.fine_confidence)
 }
 
-fn from_coder(coder: &dyn Coder, text: &str, previous: &str) -> (MainBehaviour, f32, FineClass, f32) {
+fn from_coder(
+    coder: &dyn Coder,
+    text: &str,
+    previous: &str,
+) -> (MainBehaviour, f32, FineClass, f32) {
     let context = Context {
         previous_patient: (!previous.is_empty()).then_some(previous),
         permission_granted: false,
@@ -129,9 +139,15 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
 }
 
 /// Runs the benchmark on `data_dir` with the coder loaded from `model` and `tokenizer` files.
-pub fn run(data_dir: &Path, coder: &ModelCoder, model: &Path, tokenizer: &Path) -> Result<Report, BenchError> {
+pub fn run(
+    data_dir: &Path,
+    coder: &ModelCoder,
+    model: &Path,
+    tokenizer: &Path,
+) -> Result<Report, BenchError> {
     let items = annomi::load(data_dir)?;
-    let test: Vec<Item> = items.iter().filter(|i| Split::of(i.transcript) == Split::Test).cloned().collect();
+    let test: Vec<Item> =
+        items.iter().filter(|i| Split::of(i.transcript) == Split::Test).cloned().collect();
     let train: Vec<(&str, FineClass)> = items
         .iter()
         .filter(|i| Split::of(i.transcript) == Split::Train)
@@ -160,7 +176,8 @@ pub fn run(data_dir: &Path, coder: &ModelCoder, model: &Path, tokenizer: &Path) 
         let mut by_baseline = Vec::new();
         for (utterance, previous) in &shaped {
             let started = Instant::now();
-            let prediction = coder.predict(utterance, (!previous.is_empty()).then_some(previous.as_str()))?;
+            let prediction =
+                coder.predict(utterance, (!previous.is_empty()).then_some(previous.as_str()))?;
             if text == "transcribed" {
                 model_times.push(started.elapsed());
             }
@@ -242,19 +259,45 @@ impl Report {
         }
         for s in self.scores.iter().filter(|s| s.text == "transcribed") {
             for (title, scores) in [("main", &s.main), ("fine", &s.fine)] {
-                let _ = writeln!(out, "\n{} ({}), {title}: per-class F1, confusion (rows truth, columns predicted)", s.coder, s.text);
+                let _ = writeln!(
+                    out,
+                    "\n{} ({}), {title}: per-class F1, confusion (rows truth, columns predicted)",
+                    s.coder, s.text
+                );
                 for (row, name) in scores.names.iter().enumerate() {
                     let counts: Vec<String> =
                         scores.confusion[row].iter().map(|n| format!("{n:>5}")).collect();
-                    let _ = writeln!(out, "  {name:<19} F1 {:>5.3} |{}", scores.f1[row], counts.join(""));
+                    let _ = writeln!(
+                        out,
+                        "  {name:<19} F1 {:>5.3} |{}",
+                        scores.f1[row],
+                        counts.join("")
+                    );
                 }
             }
         }
         let _ = writeln!(out, "\n{:<52} {:>10}", "figure", "value");
-        let _ = writeln!(out, "{:<52} {:>10.2}", "model per utterance, one thread, median (ms)", self.model_ms_median);
-        let _ = writeln!(out, "{:<52} {:>10.2}", "model per utterance, one thread, p95 (ms)", self.model_ms_p95);
-        let _ = writeln!(out, "{:<52} {:>10.3}", "rule coder per utterance, median (ms)", self.rules_ms_median);
-        let _ = writeln!(out, "{:<52} {:>10.1}", "model + tokenizer files (MB)", self.model_bytes as f64 / 1e6);
+        let _ = writeln!(
+            out,
+            "{:<52} {:>10.2}",
+            "model per utterance, one thread, median (ms)", self.model_ms_median
+        );
+        let _ = writeln!(
+            out,
+            "{:<52} {:>10.2}",
+            "model per utterance, one thread, p95 (ms)", self.model_ms_p95
+        );
+        let _ = writeln!(
+            out,
+            "{:<52} {:>10.3}",
+            "rule coder per utterance, median (ms)", self.rules_ms_median
+        );
+        let _ = writeln!(
+            out,
+            "{:<52} {:>10.1}",
+            "model + tokenizer files (MB)",
+            self.model_bytes as f64 / 1e6
+        );
         out
     }
 }

@@ -44,7 +44,11 @@ pub fn score(
             let true_c: usize = confusion[c].iter().sum();
             let precision = if predicted_c > 0 { tp / predicted_c as f64 } else { 0.0 };
             let recall = if true_c > 0 { tp / true_c as f64 } else { 0.0 };
-            if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 }
+            if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            }
         })
         .collect();
     let correct: Vec<bool> = truth.iter().zip(predicted).map(|(t, p)| t == p).collect();

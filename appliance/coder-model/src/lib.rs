@@ -262,8 +262,10 @@ impl ModelCoder {
         model: &Path,
         tokenizer: &Path,
     ) -> Result<Self, CoderModelError> {
-        let session_error =
-            |error: ort::Error| CoderModelError::Session { path: model.to_owned(), message: error.to_string() };
+        let session_error = |error: ort::Error| CoderModelError::Session {
+            path: model.to_owned(),
+            message: error.to_string(),
+        };
         let session = Session::builder(environment)
             .map_err(session_error)?
             .with_intra_threads(1)

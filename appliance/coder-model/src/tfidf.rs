@@ -60,13 +60,16 @@ impl TfIdfBaseline {
             document_frequency.into_iter().filter(|(_, df)| *df >= MIN_DOCUMENTS).collect();
         kept.sort();
         let documents = examples.len() as f32;
-        let idf = kept.iter().map(|(_, df)| ((1.0 + documents) / (1.0 + *df as f32)).ln() + 1.0).collect();
+        let idf = kept
+            .iter()
+            .map(|(_, df)| ((1.0 + documents) / (1.0 + *df as f32)).ln() + 1.0)
+            .collect();
         let vocabulary = kept.into_iter().enumerate().map(|(i, (term, _))| (term, i)).collect();
-        let mut model =
-            Self { vocabulary, idf, weights: Vec::new(), bias: [0.0; 6] };
+        let mut model = Self { vocabulary, idf, weights: Vec::new(), bias: [0.0; 6] };
         model.weights = vec![[0.0; 6]; model.idf.len()];
 
-        let features: Vec<Vec<(usize, f32)>> = examples.iter().map(|(t, _)| model.features(t)).collect();
+        let features: Vec<Vec<(usize, f32)>> =
+            examples.iter().map(|(t, _)| model.features(t)).collect();
         let labels: Vec<usize> = examples.iter().map(|(_, c)| c.index()).collect();
         let mut counts = [0_usize; 6];
         for &label in &labels {
@@ -79,7 +82,9 @@ impl TfIdfBaseline {
         for epoch in 0..EPOCHS {
             // Fisher-Yates with a linear congruential generator: the same order on every machine.
             for i in (1..order.len()).rev() {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 let j = (state >> 33) as usize % (i + 1);
                 order.swap(i, j);
             }

@@ -90,7 +90,8 @@ fn any_input_gets_a_valid_code() {
     let coder = coder();
     let long = "and then ".repeat(2000);
     for text in ["", " ", "🙂🙂", "?", long.as_str(), "ok\u{0}ok"] {
-        let code = coder.code(text, &Context { previous_patient: Some(text), ..Context::default() });
+        let code =
+            coder.code(text, &Context { previous_patient: Some(text), ..Context::default() });
         assert!((0.0..=1.0).contains(&code.confidence), "{text:?}");
     }
 }

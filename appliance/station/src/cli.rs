@@ -140,6 +140,9 @@ pub enum BenchArea {
     /// The trained coder against the rule coder and a TF-IDF baseline on held-out AnnoMI
     /// transcripts (needs the data folder).
     Coder,
+    /// Speech on the device: word error rate, end of speech to transcript, code and the
+    /// patient's first audio, real-time factors, peak memory; tuned whisper against its defaults.
+    Speech,
 }
 
 /// `--turn-taking` of a spoken session from a recording.

@@ -27,6 +27,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchArea::Metrics => super::metrics::bench::run(args),
         BenchArea::Remote => super::remote_bench::run(args),
         BenchArea::Coder => coder(args),
+        BenchArea::Speech => super::speech_bench::run(args),
     }
 }
 

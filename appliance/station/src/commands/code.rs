@@ -157,8 +157,8 @@ mod tests {
     #[test]
     fn the_trained_coder_reports_malformed_lines_and_goes_on() {
         let store = rapport_models::ModelStore::locate().unwrap_or_else(|error| panic!("{error}"));
-        let coder = rapport_coder_model::ModelCoder::load(&store)
-            .unwrap_or_else(|error| panic!("{error}"));
+        let coder =
+            rapport_coder_model::ModelCoder::load(&store).unwrap_or_else(|error| panic!("{error}"));
         let out = run_lines_with(
             &coder,
             concat!(

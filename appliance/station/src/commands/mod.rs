@@ -10,6 +10,7 @@ mod remote_bench;
 mod scenarios;
 mod screens;
 pub mod session;
+mod speech_bench;
 mod wipe_check;
 
 use std::process::ExitCode;

@@ -12,7 +12,7 @@
 //! Time is the input's: positions are 16 kHz samples since the conversation began, so a file
 //! plays out exactly as a microphone would have heard it, however fast the machine is.
 
-mod models;
+pub mod models;
 pub mod report;
 mod run;
 mod stage;

@@ -13,8 +13,18 @@ use super::Ears;
 /// The trainee's side: voice activity, endpointing and the recogniser (`model`, with the
 /// station's tuned settings).
 pub fn ears(store: &ModelStore, model: WhisperModel) -> anyhow::Result<Ears> {
+    ears_with(store, model, WhisperSettings::tuned())
+}
+
+/// The trainee's side with other recogniser settings (`rapport bench speech` compares whisper's
+/// defaults with the station's).
+pub fn ears_with(
+    store: &ModelStore,
+    model: WhisperModel,
+    settings: WhisperSettings,
+) -> anyhow::Result<Ears> {
     let vad = SileroVad::load(store).context("while loading the voice activity detector")?;
-    let recognizer = WhisperRecognizer::load(store, model, WhisperSettings::tuned())
+    let recognizer = WhisperRecognizer::load(store, model, settings)
         .context("while loading the speech recogniser")?;
     Ok(Ears {
         listener: Listener::new(vad, EndpointConfig::default()),

@@ -1,0 +1,281 @@
+//! `rapport bench speech`: the speech figures of issue 3, each beside its baseline from the same
+//! run.
+//!
+//! Two parts:
+//! - the recogniser, the VAD and the voices on their own (`rapport_speech::bench`): word error
+//!   rate and real-time factors, whisper with the station's settings against whisper's defaults;
+//! - the whole conversation loop ([`crate::spoken::Conversation`]), fed a recording of clinician
+//!   lines spoken by espeak-ng: for each utterance, the time from the end of speech to the final
+//!   transcript, to its code and to the patient's first audio (median and 95th percentile), once
+//!   with the station's whisper settings and once with whisper's defaults, and the process's
+//!   peak resident memory.
+//!
+//! The loop runs faster than real time on a recording, so its compute is measured in wall time
+//! from the endpointer's decision; the endpointer's trailing silence (audio time, which a live
+//! trainee waits through) is added to give "from the end of speech".
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use rapport_audio::{AudioError, AudioFrame, AudioInput, ConversationWriter, FRAME_SAMPLES};
+use rapport_speech::asr::WhisperModel;
+use rapport_speech::bench::{CLINICIAN_LINES, synthesize};
+use rapport_speech::endpoint::DEFAULT_TRAILING_SILENCE_MS;
+use rapport_speech::{EspeakVoice, WhisperSettings};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::session::{find, start};
+use crate::catalog;
+use crate::cli::BenchArgs;
+use crate::spoken::{Conversation, Heard, Latency, TurnTaking, models};
+
+/// Issue 3's targets, in milliseconds from the end of speech, and the memory ceiling.
+const CODE_P95_TARGET_MS: f64 = 500.0;
+const FIRST_AUDIO_MEDIAN_TARGET_MS: f64 = 800.0;
+const FIRST_AUDIO_P95_TARGET_MS: f64 = 1500.0;
+const WER_TARGET: f64 = 0.05;
+const RESIDENT_TARGET_MB: f64 = 600.0;
+
+/// Silence before the first line and after each line of the trainee's recording, in seconds.
+const LEAD_S: f32 = 0.5;
+const PAUSE_S: f32 = 1.5;
+/// The clinician lines are said this many times, for enough utterances per percentile.
+const PASSES: usize = 2;
+
+/// Median and 95th percentile of one latency, in milliseconds from the end of speech.
+#[derive(Clone, Copy, Debug, Serialize)]
+struct Spread {
+    median_ms: f64,
+    p95_ms: f64,
+}
+
+impl Spread {
+    fn of(mut values: Vec<f64>) -> Self {
+        if values.is_empty() {
+            return Self { median_ms: f64::NAN, p95_ms: f64::NAN };
+        }
+        values.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            // Nearest rank: the smallest value with at least q of the values at or below it.
+            let rank = (q * values.len() as f64).ceil() as usize;
+            values[rank.clamp(1, values.len()) - 1]
+        };
+        Self { median_ms: at(0.5), p95_ms: at(0.95) }
+    }
+}
+
+/// What the conversation loop measured with one set of whisper settings.
+#[derive(Debug, Serialize)]
+struct PipelineFigures {
+    settings: &'static str,
+    utterances_said: usize,
+    utterances_coded: usize,
+    to_transcript: Spread,
+    to_code: Spread,
+    to_first_audio: Spread,
+    peak_resident_mb: f64,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    trailing_silence_ms: u32,
+    word_error_rate_tuned: f64,
+    word_error_rate_default: f64,
+    decode_ratio_default_over_tuned: f64,
+    tuned: &'a PipelineFigures,
+    default: &'a PipelineFigures,
+}
+
+/// The trainee's recording, in RAM, as an audio input.
+struct Recording {
+    samples: Zeroizing<Vec<f32>>,
+    position: usize,
+}
+
+impl AudioInput for Recording {
+    fn next_frame(&mut self) -> Result<Option<AudioFrame>, AudioError> {
+        if self.position >= self.samples.len() {
+            return Ok(None);
+        }
+        let end = (self.position + FRAME_SAMPLES).min(self.samples.len());
+        let frame = AudioFrame::new(
+            self.position as u64,
+            Zeroizing::new(self.samples[self.position..end].to_vec()),
+        );
+        self.position = end;
+        Ok(Some(frame))
+    }
+}
+
+/// The clinician lines spoken by espeak-ng (a voice unlike the patient's), 16 kHz, with pauses.
+fn trainee_recording() -> anyhow::Result<(Zeroizing<Vec<f32>>, usize)> {
+    let mut voice = EspeakVoice::new("en-us");
+    let lines = synthesize(&mut voice, &CLINICIAN_LINES).context("while speaking the lines")?;
+    let silence = |seconds: f32| vec![0.0_f32; (seconds * 16_000.0) as usize];
+    let mut samples = Zeroizing::new(silence(LEAD_S));
+    for _ in 0..PASSES {
+        for line in &lines {
+            samples.extend_from_slice(line.audio.samples());
+            samples.extend(silence(PAUSE_S));
+        }
+    }
+    Ok((samples, lines.len() * PASSES))
+}
+
+/// Peak resident memory of this process so far (`VmHWM`), in MB.
+fn peak_resident_mb() -> anyhow::Result<f64> {
+    let status =
+        std::fs::read_to_string("/proc/self/status").context("while reading /proc/self/status")?;
+    let kb = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .context("no VmHWM line in /proc/self/status")?;
+    Ok(kb / 1024.0)
+}
+
+/// One whole spoken session on the recording, with `settings` for whisper.
+fn pipeline(
+    store: &rapport_models::ModelStore,
+    name: &'static str,
+    settings: WhisperSettings,
+    recording: &Zeroizing<Vec<f32>>,
+    said: usize,
+) -> anyhow::Result<PipelineFigures> {
+    let catalog = catalog::builtin().catalog;
+    let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
+    let ears = models::ears_with(store, WhisperModel::TinyEn, settings)?;
+    let voice = models::voice(store)?;
+    let mut stage = ConversationWriter::new();
+    let (session, opening) = start(scenario, 1);
+    let mut conversation =
+        Conversation::new(session, ears, voice, &mut stage, TurnTaking::Wait, false);
+    let mut input = Recording { samples: Zeroizing::new(recording.to_vec()), position: 0 };
+    let mut latencies: Vec<Latency> = Vec::new();
+    conversation.run(&opening, &mut input, &mut |heard| {
+        if let Heard::Latency(latency) = heard {
+            latencies.push(latency);
+        }
+        Ok(())
+    })?;
+    conversation.wipe()?;
+    drop(conversation);
+    let silence = f64::from(DEFAULT_TRAILING_SILENCE_MS);
+    let spread = |pick: &dyn Fn(&Latency) -> Option<f64>| {
+        Spread::of(latencies.iter().filter_map(pick).map(|ms| ms + silence).collect())
+    };
+    Ok(PipelineFigures {
+        settings: name,
+        utterances_said: said,
+        utterances_coded: latencies.len(),
+        to_transcript: spread(&|l| Some(l.transcript_ms)),
+        to_code: spread(&|l| Some(l.code_ms)),
+        to_first_audio: spread(&|l| l.first_audio_ms),
+        peak_resident_mb: peak_resident_mb()?,
+    })
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "NOT met" }
+}
+
+pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let store = models::store()?;
+    let (recording, said) = trainee_recording()?;
+    // The station's own run first, so the peak memory it reports is the station's alone.
+    eprintln!("bench speech: whole conversations, tuned whisper…");
+    let tuned = pipeline(&store, "tuned", WhisperSettings::tuned(), &recording, said)?;
+    eprintln!("bench speech: recogniser, VAD and voices on their own…");
+    let parts = rapport_speech::bench::run(&store, WhisperModel::TinyEn)
+        .context("while measuring the speech models")?;
+    eprintln!("bench speech: whole conversations, whisper's defaults…");
+    let default =
+        pipeline(&store, "default", WhisperSettings::default_whisper(), &recording, said)?;
+    let decode_ratio = parts.default.mean_latency.as_secs_f64()
+        / parts.tuned.mean_latency.as_secs_f64().max(f64::EPSILON);
+    if args.json {
+        let report = Report {
+            trailing_silence_ms: DEFAULT_TRAILING_SILENCE_MS,
+            word_error_rate_tuned: parts.tuned.word_error_rate,
+            word_error_rate_default: parts.default.word_error_rate,
+            decode_ratio_default_over_tuned: decode_ratio,
+            tuned: &tuned,
+            default: &default,
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{parts}");
+    println!("decoding, whisper's defaults / station's settings: {decode_ratio:.2}x");
+    println!();
+    println!(
+        "whole conversation loop, {said} utterances said by espeak-ng, ms from the end of speech \
+         ({DEFAULT_TRAILING_SILENCE_MS} ms trailing silence included)"
+    );
+    println!("settings  coded  transcript med/p95   code med/p95   first audio med/p95   peak MB");
+    for figures in [&tuned, &default] {
+        println!(
+            "{:<8} {:>3}/{:<3} {:>8.0} /{:>6.0} {:>7.0} /{:>6.0} {:>10.0} /{:>6.0} {:>11.0}",
+            figures.settings,
+            figures.utterances_coded,
+            figures.utterances_said,
+            figures.to_transcript.median_ms,
+            figures.to_transcript.p95_ms,
+            figures.to_code.median_ms,
+            figures.to_code.p95_ms,
+            figures.to_first_audio.median_ms,
+            figures.to_first_audio.p95_ms,
+            figures.peak_resident_mb,
+        );
+    }
+    println!(
+        "ratio default/tuned, median to code: {:.2}x",
+        default.to_code.median_ms / tuned.to_code.median_ms.max(f64::EPSILON)
+    );
+    println!();
+    println!("targets (tuned, tiny.en, CPU):");
+    let code_p95 = tuned.to_code.p95_ms;
+    println!(
+        "  code shown p95 {code_p95:.0} ms <= {CODE_P95_TARGET_MS:.0} ms: {}",
+        verdict(code_p95 <= CODE_P95_TARGET_MS)
+    );
+    let (audio_median, audio_p95) = (tuned.to_first_audio.median_ms, tuned.to_first_audio.p95_ms);
+    println!(
+        "  first audio median {audio_median:.0} ms <= {FIRST_AUDIO_MEDIAN_TARGET_MS:.0} ms: {}",
+        verdict(audio_median <= FIRST_AUDIO_MEDIAN_TARGET_MS)
+    );
+    println!(
+        "  first audio p95 {audio_p95:.0} ms <= {FIRST_AUDIO_P95_TARGET_MS:.0} ms: {}",
+        verdict(audio_p95 <= FIRST_AUDIO_P95_TARGET_MS)
+    );
+    let wer = parts.tuned.word_error_rate;
+    println!(
+        "  word error rate {:.1} % <= {:.0} %: {}",
+        wer * 100.0,
+        WER_TARGET * 100.0,
+        verdict(wer <= WER_TARGET)
+    );
+    // The peak after the tuned run, which ran first: the station's own models, loaded once.
+    let resident = tuned.peak_resident_mb;
+    println!(
+        "  peak resident {resident:.0} MB < {RESIDENT_TARGET_MB:.0} MB: {}",
+        verdict(resident < RESIDENT_TARGET_MB)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let spread = Spread::of((1..=20).map(f64::from).collect());
+        assert_eq!(spread.median_ms, 10.0);
+        assert_eq!(spread.p95_ms, 19.0);
+        let one = Spread::of(vec![7.0]);
+        assert_eq!((one.median_ms, one.p95_ms), (7.0, 7.0));
+        assert!(Spread::of(Vec::new()).median_ms.is_nan());
+    }
+}
