@@ -169,8 +169,8 @@ pub(crate) fn affirm(core: &[&str]) -> Option<f32> {
 
 /// Asking permission, inviting the client's ideas, sharing the agenda.
 const COLLABORATION_STRONG: &[&str] = &[
-    "would it be okay|alright if",
-    "would it be okay|alright with you if",
+    "would|will it be okay|alright if",
+    "would|will it be okay|alright with you if",
     "is it okay|alright if",
     "is it okay|alright with you if",
     "would you mind if",
