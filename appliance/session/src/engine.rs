@@ -153,6 +153,17 @@ impl Session {
         self.patient.state()
     }
 
+    /// The code `text` would get as the trainee's next utterance, in the current context, without
+    /// taking it: nothing in the session changes. A spoken session shows it while it waits to be
+    /// sure the trainee has finished; the `Code` event of [`Event::TraineeSpoke`] follows.
+    pub fn preview_code(&self, text: &SecretText) -> Code {
+        let context = Context {
+            previous_patient: Some(self.last_patient.text.expose()).filter(|line| !line.is_empty()),
+            permission_granted: self.permission_granted,
+        };
+        self.coder.code(text.expose(), &context)
+    }
+
     /// Feeds one event; returns what the UI and peers should see.
     pub fn handle(&mut self, event: Event) -> Result<Vec<SessionEvent>, SessionError> {
         let mut out = Vec::new();

@@ -316,3 +316,22 @@ fn a_spoken_session_measures_talk_time_and_interruptions() {
     let share = summary["talk_share"].as_f64().expect("talk share");
     assert!((share - 100.0 * 8.0 / 13.0).abs() < 1e-9, "{share}");
 }
+
+#[test]
+fn a_preview_codes_in_context_and_changes_nothing() {
+    let catalog = catalog();
+    let scenario = catalog.get("alcohol-weekend").expect("the default scenario");
+    let rules = Arc::new(rapport_coding::RuleCoder::new());
+    let (mut session, _) = Session::start(Arc::new(scenario.clone()), rules, 1);
+    let line = SecretText::copy_from("Would it be okay if I shared what the blood test means?");
+    let preview = session.preview_code(&line);
+    assert_eq!(preview.label, Label::SeekingCollaboration);
+    assert_eq!(session.preview_code(&line), preview, "previews repeat");
+    // The utterance taken afterwards is still the first turn, coded the same way.
+    let events = session.handle(Event::TraineeSaid(line)).expect("taken");
+    let coded = events.iter().find_map(|event| match event {
+        SessionEvent::Code { turn, fine, confidence, .. } => Some((*turn, *fine, *confidence)),
+        _ => None,
+    });
+    assert_eq!(coded, Some((1, preview.label, preview.confidence)));
+}

@@ -76,6 +76,9 @@ pub struct WhisperSettings {
     pub max_tokens: u16,
     /// CPU threads.
     pub threads: u8,
+    /// Whether the model runs attention as one fused kernel (whisper.cpp's `flash_attn`): no
+    /// full attention matrix is ever held, which keeps a decoder state small.
+    pub flash_attention: bool,
 }
 
 /// Seconds of audio one `audio_ctx` position covers.
@@ -85,12 +88,18 @@ const WINDOW_MARGIN_S: f64 = 0.25;
 /// whisper.cpp returns nothing for less than a second of audio; shorter utterances are padded
 /// with silence to this length.
 const MIN_SAMPLES: usize = SAMPLE_RATE as usize * 11 / 10;
+/// The most tokens decoded per second of audio (plus [`TOKENS_SLACK`]): fast speech is about
+/// four words, five tokens, a second, so a decoder caught in a repetition loop stops soon.
+pub const TOKENS_PER_SECOND: f64 = 6.0;
+/// Tokens allowed beyond [`TOKENS_PER_SECOND`], for very short utterances.
+const TOKENS_SLACK: f64 = 8.0;
 /// Bytes reserved for a transcript: 20 s of fast speech is about 400 characters.
 const TRANSCRIPT_CAPACITY: usize = 2048;
 
 impl WhisperSettings {
     /// What the station uses: fixed windows of 384 (≈ 7.7 s) and 1024 (≈ 20.5 s) positions,
-    /// greedy, no timestamps, one segment, non-speech suppressed, two threads.
+    /// greedy, no timestamps, one segment, non-speech suppressed, fused attention, two threads;
+    /// at most [`TOKENS_PER_SECOND`] tokens per second of audio.
     pub fn tuned() -> Self {
         Self {
             windows: vec![384, 1024],
@@ -101,6 +110,7 @@ impl WhisperSettings {
             suppress_non_speech: true,
             max_tokens: 224,
             threads: 2,
+            flash_attention: true,
         }
     }
 
@@ -116,6 +126,7 @@ impl WhisperSettings {
             suppress_non_speech: false,
             max_tokens: 0,
             threads: 2,
+            flash_attention: false,
         }
     }
 
@@ -147,8 +158,9 @@ pub fn silence_whisper_logs() {
 pub struct WhisperRecognizer {
     context: WhisperContext,
     settings: WhisperSettings,
-    /// One state per entry of `settings.windows`, then one for the full window; made on first use.
-    states: Vec<Option<WhisperState>>,
+    /// The decoder state (about 570 MB for tiny.en: whisper.cpp sizes its buffers for the full
+    /// 30 s window); every window shares it, as whisper.cpp takes the window per call.
+    state: Option<WhisperState>,
     /// Silence-padded copy of a short utterance, wiped after each call.
     padded: zeroize::Zeroizing<Vec<f32>>,
 }
@@ -175,16 +187,23 @@ impl WhisperRecognizer {
     /// Loads the ggml model file at `path`.
     pub fn from_file(path: &Path, settings: WhisperSettings) -> Result<Self, SpeechError> {
         silence_whisper_logs();
-        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())
-            .map_err(|error| SpeechError::Whisper {
+        let mut parameters = WhisperContextParameters::default();
+        parameters.flash_attn(settings.flash_attention);
+        let context = WhisperContext::new_with_params(path, parameters).map_err(|error| {
+            SpeechError::Whisper {
                 during: "loading the model",
                 message: format!("{}: {error}", path.display()),
-            })?;
-        let states = (0..=settings.windows.len()).map(|_| None).collect();
+            }
+        })?;
+        // The state now, not on the first utterance: making it takes about a second.
+        let state = context.create_state().map_err(|error| SpeechError::Whisper {
+            during: "creating a decoder state",
+            message: error.to_string(),
+        })?;
         Ok(Self {
             context,
             settings,
-            states,
+            state: Some(state),
             padded: zeroize::Zeroizing::new(Vec::with_capacity(MIN_SAMPLES)),
         })
     }
@@ -196,21 +215,20 @@ impl WhisperRecognizer {
 
     fn transcribe(&mut self, samples: &[f32]) -> Result<SecretText, SpeechError> {
         let window = self.settings.window_for(samples.len());
-        let slot = window.unwrap_or(self.settings.windows.len());
         let whisper = |during: &'static str| {
             move |error: whisper_rs::WhisperError| SpeechError::Whisper {
                 during,
                 message: error.to_string(),
             }
         };
-        if self.states.get(slot).is_some_and(Option::is_none) {
-            self.states[slot] =
+        if self.state.is_none() {
+            self.state =
                 Some(self.context.create_state().map_err(whisper("creating a decoder state"))?);
         }
-        let Some(Some(state)) = self.states.get_mut(slot) else {
+        let Some(state) = self.state.as_mut() else {
             return Err(SpeechError::Whisper {
                 during: "choosing a decoder state",
-                message: "no state for the window".to_owned(),
+                message: "no decoder state".to_owned(),
             });
         };
 
@@ -228,7 +246,7 @@ impl WhisperRecognizer {
         params.set_no_timestamps(!settings.timestamps);
         params.set_single_segment(settings.single_segment);
         params.set_suppress_nst(settings.suppress_non_speech);
-        params.set_max_tokens(i32::from(settings.max_tokens));
+        params.set_max_tokens(token_budget(settings.max_tokens, samples.len()));
         if !settings.temperature_fallback {
             params.set_temperature_inc(0.0);
         }
@@ -260,8 +278,66 @@ impl WhisperRecognizer {
             }
             text.push_str(&piece);
         }
-        Ok(SecretText::copy_from(text.as_str().trim()))
+        Ok(without_loops(text.as_str().trim()))
     }
+}
+
+/// The most tokens to decode for `samples` of audio: `max_tokens` (0: no limit, whisper's
+/// default), lowered in proportion to the audio's length.
+fn token_budget(max_tokens: u16, samples: usize) -> i32 {
+    if max_tokens == 0 {
+        return 0;
+    }
+    let seconds = samples as f64 / f64::from(SAMPLE_RATE);
+    let budget = (TOKENS_SLACK + TOKENS_PER_SECOND * seconds).ceil() as i32;
+    budget.min(i32::from(max_tokens))
+}
+
+/// A phrase repeated this many times in a row is a decoder loop, not speech.
+const LOOP_REPEATS: usize = 3;
+/// The longest phrase, in words, checked for such loops.
+const LOOP_PHRASE_WORDS: usize = 8;
+
+/// `text` with each run of a phrase repeated [`LOOP_REPEATS`] or more times in a row kept once
+/// (whisper's repetition loop: "thank you. thank you. thank you. …"). Words compare without case
+/// or punctuation; the first occurrence is kept as written.
+fn without_loops(text: &str) -> SecretText {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let bare = |word: &str| -> String {
+        word.chars()
+            .filter(|c| c.is_alphanumeric() || *c == '\'')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let keys: zeroize::Zeroizing<Vec<String>> =
+        zeroize::Zeroizing::new(words.iter().map(|word| bare(word)).collect());
+    let mut kept = SecretTextBuilder::with_capacity(text.len() + 1);
+    let mut at = 0;
+    while at < words.len() {
+        let repeated = (1..=LOOP_PHRASE_WORDS).find_map(|n| {
+            let same = |k: usize| {
+                at + (k + 1) * n <= words.len()
+                    && keys[at..at + n] == keys[at + k * n..at + (k + 1) * n]
+            };
+            if !(1..LOOP_REPEATS).all(same) {
+                return None;
+            }
+            let mut k = LOOP_REPEATS;
+            while same(k) {
+                k += 1;
+            }
+            Some((n, k))
+        });
+        let (n, copies) = repeated.unwrap_or((1, 1));
+        for word in &words[at..at + n] {
+            if !kept.as_str().is_empty() {
+                kept.push_str(" ");
+            }
+            kept.push_str(word);
+        }
+        at += n * copies;
+    }
+    SecretText::copy_from(kept.as_str())
 }
 
 /// Whether a segment is only a non-speech marker such as `[BLANK_AUDIO]` or `(music)`.
@@ -297,6 +373,27 @@ impl Recognizer for WhisperRecognizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repetition_loop_is_kept_once_and_ordinary_repeats_stay() {
+        let cleaned = without_loops("Thank you. Thank you. thank you, Thank you. Bye.");
+        assert_eq!(cleaned.expose(), "Thank you. Bye.");
+        let phrase =
+            without_loops("I see. So you drink. So you drink. So you drink. So you drink.");
+        assert_eq!(phrase.expose(), "I see. So you drink.");
+        // Twice is speech ("very, very"), not a loop.
+        let twice = without_loops("That is very, very hard for you.");
+        assert_eq!(twice.expose(), "That is very, very hard for you.");
+        assert_eq!(without_loops("").expose(), "");
+    }
+
+    #[test]
+    fn the_token_budget_follows_the_audio_length() {
+        let seconds = |s: f64| (s * f64::from(SAMPLE_RATE)) as usize;
+        assert_eq!(token_budget(224, seconds(2.0)), 20);
+        assert_eq!(token_budget(224, seconds(60.0)), 224);
+        assert_eq!(token_budget(0, seconds(2.0)), 0, "no limit stays no limit");
+    }
 
     #[test]
     fn the_smallest_window_that_holds_the_audio_is_chosen() {

@@ -41,7 +41,17 @@ pub struct EndpointConfig {
     pub post_roll_ms: u32,
     /// Longest utterance; a longer one is cut here.
     pub max_utterance_ms: u32,
+    /// Silence of this length (and at least the post-roll) offers the utterance so far for an
+    /// early transcript ([`Endpointer::pause`]): if the speaker stays silent until
+    /// `trailing_silence_ms`, the utterance that ends is exactly that audio. At or above
+    /// `trailing_silence_ms`: never.
+    pub early_after_ms: u32,
 }
+
+/// Default silence after which the utterance so far is offered for an early transcript: long
+/// enough that most offers are the utterance's real end, short enough that a transcript and its
+/// code are ready before the trailing silence has passed.
+pub const DEFAULT_EARLY_AFTER_MS: u32 = 224;
 
 impl Default for EndpointConfig {
     fn default() -> Self {
@@ -53,6 +63,7 @@ impl Default for EndpointConfig {
             pre_roll_ms: 300,
             post_roll_ms: 200,
             max_utterance_ms: 20_000,
+            early_after_ms: DEFAULT_EARLY_AFTER_MS,
         }
     }
 }
@@ -74,6 +85,17 @@ pub enum SpeechEvent {
         /// Why it ended.
         reason: EndReason,
     },
+}
+
+/// A pause inside an open utterance ([`Endpointer::pause`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pause {
+    /// First sample of the utterance.
+    pub start: u64,
+    /// Where the utterance will end (post-roll included) if the pause lasts.
+    pub end: u64,
+    /// End of the last speech frame: the same for every frame of one pause.
+    pub voiced_end: u64,
 }
 
 /// Why an utterance ended.
@@ -152,6 +174,21 @@ impl Endpointer {
             State::Speaking { start, .. } => Some(start),
             _ => None,
         }
+    }
+
+    /// The open utterance, if the speaker has now been silent for the configured
+    /// `early_after_ms` (and the post-roll): its audio `start..end`, exactly what
+    /// [`SpeechEvent::SpeechEnded`] will say if the silence lasts; `voiced_end` tells one pause
+    /// from the next.
+    pub fn pause(&self) -> Option<Pause> {
+        let State::Speaking { start, voiced_end } = self.state else { return None };
+        let early =
+            self.samples(self.config.early_after_ms).max(self.samples(self.config.post_roll_ms));
+        let silent = self.position - voiced_end;
+        if self.config.early_after_ms >= self.config.trailing_silence_ms || silent < early {
+            return None;
+        }
+        Some(Pause { start, end: voiced_end + self.samples(self.config.post_roll_ms), voiced_end })
     }
 
     fn samples(&self, ms: u32) -> u64 {
@@ -242,6 +279,7 @@ mod tests {
             pre_roll_ms: 30,
             post_roll_ms: 20,
             max_utterance_ms: 1000,
+            early_after_ms: 40,
         };
         Endpointer::new(config, FRAME as usize, 16_000)
     }

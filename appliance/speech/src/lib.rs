@@ -26,7 +26,7 @@ pub mod wer;
 
 pub use asr::{Recognizer, WhisperRecognizer, WhisperSettings};
 pub use audio::{SAMPLE_RATE, SpeechAudio, resample};
-pub use endpoint::{EndReason, EndpointConfig, Endpointer, SpeechEvent};
+pub use endpoint::{EndReason, EndpointConfig, Endpointer, Pause, SpeechEvent};
 pub use listen::{ListenEvent, Listener};
 pub use vad::{FRAME_SAMPLES, SileroVad, VoiceActivity};
 pub use voice::{EspeakVoice, PiperVoice, Voice};

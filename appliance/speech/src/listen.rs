@@ -17,12 +17,23 @@ use crate::vad::{FRAME_SAMPLES, VoiceActivity};
 pub enum ListenEvent {
     /// The trainee started speaking (an utterance was confirmed).
     Started,
+    /// The trainee has paused long enough that the utterance may be over: its audio so far,
+    /// offered once per pause for an early transcript. If the pause lasts, the `Ended` that
+    /// follows has the same `span` and the same audio.
+    Paused {
+        /// The utterance's audio so far at 16 kHz, post-roll included.
+        audio: SpeechAudio,
+        /// Its first and one-past-last sample on the stream.
+        span: (u64, u64),
+    },
     /// The trainee stopped: the whole utterance, pre-roll and post-roll included.
     Ended {
         /// The utterance's audio at 16 kHz.
         audio: SpeechAudio,
         /// Why it ended.
         reason: EndReason,
+        /// Its first and one-past-last sample on the stream.
+        span: (u64, u64),
     },
 }
 
@@ -38,6 +49,8 @@ pub struct Listener<V: VoiceActivity> {
     /// Samples kept while no utterance is open: enough for the pre-roll of a start still being
     /// confirmed.
     keep_when_silent: usize,
+    /// The pause last offered as [`ListenEvent::Paused`] (its `voiced_end`).
+    offered: Option<u64>,
 }
 
 impl<V: VoiceActivity> std::fmt::Debug for Listener<V> {
@@ -63,6 +76,7 @@ impl<V: VoiceActivity> Listener<V> {
             buffer: Zeroizing::new(Vec::with_capacity(capacity)),
             buffer_start: 0,
             keep_when_silent,
+            offered: None,
         }
     }
 
@@ -124,6 +138,18 @@ impl<V: VoiceActivity> Listener<V> {
         if let Some(event) = self.endpointer.push(probability?) {
             self.handle(event, events);
         }
+        if let Some(pause) = self.endpointer.pause()
+            && self.offered != Some(pause.voiced_end)
+        {
+            self.offered = Some(pause.voiced_end);
+            let from = pause.start.saturating_sub(self.buffer_start) as usize;
+            let to = (pause.end.saturating_sub(self.buffer_start) as usize).min(self.buffer.len());
+            let audio = self.buffer.get(from..to).map(<[f32]>::to_vec).unwrap_or_default();
+            events.push(ListenEvent::Paused {
+                audio: SpeechAudio::new(audio, SAMPLE_RATE),
+                span: (pause.start, pause.end),
+            });
+        }
         if !self.endpointer.in_speech() && self.buffer.len() > self.keep_when_silent {
             self.drop_front(self.buffer.len() - self.keep_when_silent);
         }
@@ -140,6 +166,7 @@ impl<V: VoiceActivity> Listener<V> {
                 events.push(ListenEvent::Ended {
                     audio: SpeechAudio::new(audio, SAMPLE_RATE),
                     reason,
+                    span: (start, end),
                 });
                 self.drop_front(to);
             }
@@ -185,7 +212,10 @@ mod tests {
                 events.extend(listener.push(piece).expect("fake VAD"));
             }
             assert!(matches!(events[0], ListenEvent::Started), "chunk {chunk}");
-            let ListenEvent::Ended { audio, reason } = &events[1] else {
+            let ListenEvent::Paused { audio: early, span: early_span } = &events[1] else {
+                panic!("no pause with chunk {chunk}: {events:?}");
+            };
+            let ListenEvent::Ended { audio, reason, span } = &events[2] else {
                 panic!("no end with chunk {chunk}: {events:?}");
             };
             assert_eq!(*reason, EndReason::Silence);
@@ -193,8 +223,41 @@ mod tests {
             let speech_start = 30 * FRAME_SAMPLES;
             let speech_end = 70 * FRAME_SAMPLES;
             assert_eq!(audio.samples(), &stream[speech_start - 4800..speech_end + 3200]);
-            assert_eq!(events.len(), 2);
+            // The pause offered the very same audio, before the end.
+            assert_eq!(early_span, span);
+            assert_eq!(early.samples(), audio.samples());
+            assert_eq!(events.len(), 3);
         }
+    }
+
+    #[test]
+    fn each_pause_is_offered_once_and_a_short_one_does_not_end_the_utterance() {
+        let frames = |count: usize, value: f32| vec![value; count * FRAME_SAMPLES];
+        let mut stream = frames(10, 0.0);
+        stream.extend(frames(20, 0.5));
+        // 10 frames = 320 ms: past the early offer (224 ms), short of the end (600 ms).
+        stream.extend(frames(10, 0.0));
+        stream.extend(frames(20, 0.5));
+        stream.extend(frames(40, 0.0));
+        let mut listener = Listener::new(LoudnessVad, EndpointConfig::default());
+        let events = listener.push(&stream).expect("fake VAD");
+        let kinds: Vec<&str> = events
+            .iter()
+            .map(|event| match event {
+                ListenEvent::Started => "started",
+                ListenEvent::Paused { .. } => "paused",
+                ListenEvent::Ended { .. } => "ended",
+            })
+            .collect();
+        assert_eq!(kinds, ["started", "paused", "paused", "ended"]);
+        let (ListenEvent::Paused { span: first, .. }, ListenEvent::Paused { span: second, .. }) =
+            (&events[1], &events[2])
+        else {
+            panic!("{events:?}");
+        };
+        let ListenEvent::Ended { span: whole, .. } = &events[3] else { panic!("{events:?}") };
+        assert_ne!(first, whole, "the first pause was not the end");
+        assert_eq!(second, whole, "the second was");
     }
 
     #[test]
@@ -204,7 +267,7 @@ mod tests {
         assert_eq!(listener.current().map(<[f32]>::len), Some(20 * FRAME_SAMPLES));
         let events = listener.finish().expect("fake VAD");
         assert!(
-            matches!(&events[..], [ListenEvent::Ended { audio, reason: EndReason::StreamEnd }] if audio.len() == 20 * FRAME_SAMPLES)
+            matches!(&events[..], [ListenEvent::Ended { audio, reason: EndReason::StreamEnd, .. }] if audio.len() == 20 * FRAME_SAMPLES)
         );
         assert!(listener.current().is_none());
     }

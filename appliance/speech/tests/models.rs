@@ -55,7 +55,7 @@ fn utterances(events: Vec<ListenEvent>) -> Vec<(SpeechAudio, EndReason)> {
     events
         .into_iter()
         .filter_map(|event| match event {
-            ListenEvent::Ended { audio, reason } => Some((audio, reason)),
+            ListenEvent::Ended { audio, reason, .. } => Some((audio, reason)),
             ListenEvent::Started => None,
         })
         .collect()
@@ -114,7 +114,7 @@ fn spoken_lines_become_one_utterance_each_and_are_transcribed() {
         let mut ended = Vec::new();
         for chunk in stream.chunks(320) {
             for event in listener.push(chunk).expect("vad runs") {
-                if let ListenEvent::Ended { audio, reason } = event {
+                if let ListenEvent::Ended { audio, reason, .. } = event {
                     ended.push((audio, reason));
                 }
             }

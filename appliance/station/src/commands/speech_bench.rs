@@ -11,8 +11,16 @@
 //!   peak resident memory.
 //!
 //! The loop runs faster than real time on a recording, so its compute is measured in wall time
-//! from the endpointer's decision; the endpointer's trailing silence (audio time, which a live
-//! trainee waits through) is added to give "from the end of speech".
+//! and placed on the audio's timeline, where a live trainee's silence passes in real time. "End
+//! of speech" is the VAD's last speech frame. When the trainee pauses for the early-offer time
+//! the utterance so far is transcribed and coded (the code is shown then); if the pause lasts to
+//! the trailing silence, that transcript is the one used, so:
+//! - code shown = early offer + early compute;
+//! - final transcript = the later of the trailing silence and the early transcript;
+//! - first audio = final transcript + the engine and the first sentence of the reply.
+//!
+//! Without a usable early transcript (the trainee went on), each step is the trailing silence
+//! plus its compute.
 
 use std::process::ExitCode;
 
@@ -21,7 +29,7 @@ use rapport_audio::{AudioError, AudioFrame, AudioInput, ConversationWriter, FRAM
 use rapport_speech::asr::WhisperModel;
 use rapport_speech::bench::{CLINICIAN_LINES, synthesize};
 use rapport_speech::endpoint::DEFAULT_TRAILING_SILENCE_MS;
-use rapport_speech::{EspeakVoice, WhisperSettings};
+use rapport_speech::{EndpointConfig, EspeakVoice, WhisperSettings};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -71,6 +79,8 @@ struct PipelineFigures {
     settings: &'static str,
     utterances_said: usize,
     utterances_coded: usize,
+    /// Utterances whose early transcript (at the pause) was the final one.
+    utterances_early: usize,
     to_transcript: Spread,
     to_code: Spread,
     to_first_audio: Spread,
@@ -135,6 +145,38 @@ fn peak_resident_mb() -> anyhow::Result<f64> {
     Ok(kb / 1024.0)
 }
 
+/// One utterance's steps in milliseconds from the end of speech, on a live trainee's timeline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Timeline {
+    transcript: f64,
+    code: f64,
+    first_audio: Option<f64>,
+}
+
+impl Timeline {
+    fn of(latency: &Latency) -> Self {
+        let trailing = f64::from(DEFAULT_TRAILING_SILENCE_MS);
+        let early_after = f64::from(EndpointConfig::default().early_after_ms);
+        // What the loop did after the endpointer's decision, beyond the transcript.
+        let reply = latency.first_audio_ms.map(|ms| ms - latency.transcript_ms);
+        match latency.early_ms {
+            Some(early) => {
+                let transcript = trailing.max(early_after + early) + latency.transcript_ms;
+                Self {
+                    transcript,
+                    code: early_after + early,
+                    first_audio: reply.map(|ms| transcript + ms),
+                }
+            }
+            None => Self {
+                transcript: trailing + latency.transcript_ms,
+                code: trailing + latency.code_ms,
+                first_audio: latency.first_audio_ms.map(|ms| trailing + ms),
+            },
+        }
+    }
+}
+
 /// One whole spoken session on the recording, with `settings` for whisper.
 fn pipeline(
     store: &rapport_models::ModelStore,
@@ -161,17 +203,18 @@ fn pipeline(
     })?;
     conversation.wipe()?;
     drop(conversation);
-    let silence = f64::from(DEFAULT_TRAILING_SILENCE_MS);
-    let spread = |pick: &dyn Fn(&Latency) -> Option<f64>| {
-        Spread::of(latencies.iter().filter_map(pick).map(|ms| ms + silence).collect())
+    let timeline: Vec<Timeline> = latencies.iter().map(Timeline::of).collect();
+    let spread = |pick: &dyn Fn(&Timeline) -> Option<f64>| {
+        Spread::of(timeline.iter().filter_map(pick).collect())
     };
     Ok(PipelineFigures {
         settings: name,
         utterances_said: said,
         utterances_coded: latencies.len(),
-        to_transcript: spread(&|l| Some(l.transcript_ms)),
-        to_code: spread(&|l| Some(l.code_ms)),
-        to_first_audio: spread(&|l| l.first_audio_ms),
+        utterances_early: latencies.iter().filter(|l| l.early_ms.is_some()).count(),
+        to_transcript: spread(&|t| Some(t.transcript)),
+        to_code: spread(&|t| Some(t.code)),
+        to_first_audio: spread(&|t| t.first_audio),
         peak_resident_mb: peak_resident_mb()?,
     })
 }
@@ -211,15 +254,22 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     println!();
     println!(
         "whole conversation loop, {said} utterances said by espeak-ng, ms from the end of speech \
-         ({DEFAULT_TRAILING_SILENCE_MS} ms trailing silence included)"
+         (the VAD's last speech frame; {DEFAULT_TRAILING_SILENCE_MS} ms trailing silence)"
     );
-    println!("settings  coded  transcript med/p95   code med/p95   first audio med/p95   peak MB");
+    println!(
+        "(an early transcript after {} ms of silence, reused when the pause was the end)",
+        EndpointConfig::default().early_after_ms
+    );
+    println!(
+        "settings  coded  early  transcript med/p95   code med/p95   first audio med/p95   peak MB"
+    );
     for figures in [&tuned, &default] {
         println!(
-            "{:<8} {:>3}/{:<3} {:>8.0} /{:>6.0} {:>7.0} /{:>6.0} {:>10.0} /{:>6.0} {:>11.0}",
+            "{:<8} {:>3}/{:<3} {:>5} {:>8.0} /{:>6.0} {:>7.0} /{:>6.0} {:>10.0} /{:>6.0} {:>11.0}",
             figures.settings,
             figures.utterances_coded,
             figures.utterances_said,
+            figures.utterances_early,
             figures.to_transcript.median_ms,
             figures.to_transcript.p95_ms,
             figures.to_code.median_ms,
@@ -268,6 +318,34 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_early_transcript_moves_the_code_before_the_trailing_silence() {
+        let early = Timeline::of(&Latency {
+            transcript_ms: 0.5,
+            code_ms: 0.6,
+            first_audio_ms: Some(80.5),
+            early_ms: Some(200.0),
+        });
+        assert_eq!(early.code, 424.0);
+        assert_eq!(early.transcript, 600.5);
+        assert_eq!(early.first_audio, Some(680.5));
+        // An early transcript slower than the trailing silence delays the final one.
+        let slow = Timeline::of(&Latency {
+            transcript_ms: 0.0,
+            code_ms: 0.0,
+            first_audio_ms: Some(50.0),
+            early_ms: Some(500.0),
+        });
+        assert_eq!((slow.transcript, slow.first_audio), (724.0, Some(774.0)));
+        let late = Timeline::of(&Latency {
+            transcript_ms: 200.0,
+            code_ms: 201.0,
+            first_audio_ms: None,
+            early_ms: None,
+        });
+        assert_eq!((late.transcript, late.code, late.first_audio), (800.0, 801.0, None));
+    }
 
     #[test]
     fn percentiles_are_nearest_rank() {

@@ -5,7 +5,10 @@
 //! endpointing); a finished utterance goes to whisper, then into the session engine as an
 //! [`Event::TraineeSpoke`] with its timing; each patient line is synthesized sentence by sentence
 //! and queued on the [`Stage`] (a speaker, or the conversation file), one sentence ahead, so the
-//! first words play while the rest is made. When the trainee starts speaking over the patient,
+//! first words play while the rest is made. When the trainee pauses, the utterance so far is
+//! transcribed and its code shown at once (an early code); if the pause turns out to be the end
+//! of the utterance, that transcript is the one the engine gets, so the patient answers as soon
+//! as the endpointer is sure. When the trainee starts speaking over the patient,
 //! the patient stops at once (barge-in), and both sides' timing reaches the engine, which turns it
 //! into talk share and interruptions.
 //!
@@ -22,6 +25,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use rapport_audio::{AudioFrame, AudioInput, FRAME_SAMPLES, PcmChunk, PlaybackEvent};
+use rapport_coding::Code;
 use rapport_privacy::SecretText;
 use rapport_session::{Event, Session, SessionError, SessionEvent, SpeechTiming};
 use rapport_speech::voice::sentences;
@@ -62,6 +66,9 @@ pub enum Heard<'a> {
     },
     /// The patient's voice stopped: a whole line, or cut off by barge-in.
     PatientVoice(SpeechTiming),
+    /// The code of the utterance so far, shown when the trainee pauses; the engine's code
+    /// follows when the utterance ends (the same, unless the trainee went on speaking).
+    EarlyCode(Code),
     /// How long the station took, in wall time, from the end of an utterance to each step.
     Latency(Latency),
 }
@@ -75,6 +82,18 @@ pub struct Latency {
     pub code_ms: f64,
     /// To the first audio of the patient's reply, queued on the stage.
     pub first_audio_ms: Option<f64>,
+    /// When the utterance ended where a pause had suggested: how long the early transcript and
+    /// code took from that pause (the transcript was reused, so `transcript_ms` is about 0).
+    pub early_ms: Option<f64>,
+}
+
+/// The transcript of a pause, kept until the utterance ends or goes on.
+struct Early {
+    /// The audio it was made from, as stream samples.
+    span: (u64, u64),
+    text: SecretText,
+    /// Wall time the transcript and its code took.
+    compute_ms: f64,
 }
 
 /// The models a spoken session needs.
@@ -102,6 +121,8 @@ pub struct Conversation<'s> {
     /// When the open utterance started, and whether it cut into the patient.
     trainee_from: Option<(u64, bool)>,
     last_caption: u64,
+    /// The transcript of the current pause, if the trainee paused.
+    early: Option<Early>,
     /// The conversation clock, in samples.
     clock: u64,
     ended: bool,
@@ -139,6 +160,7 @@ impl<'s> Conversation<'s> {
             patient_from: None,
             trainee_from: None,
             last_caption: 0,
+            early: None,
             clock: 0,
             ended: false,
         }
@@ -308,6 +330,7 @@ impl<'s> Conversation<'s> {
                 let barge_in = self.patient_speaking();
                 self.trainee_from = Some((start, barge_in));
                 self.last_caption = self.clock;
+                self.early = None;
                 report(Heard::SpeechStarted { at_ms: self.ms(start) })?;
                 if barge_in {
                     self.stage.stop().context("while stopping the patient")?;
@@ -321,18 +344,40 @@ impl<'s> Conversation<'s> {
                     self.patient_done(from, true, report)?;
                 }
             }
-            ListenEvent::Ended { audio, .. } => {
+            ListenEvent::Paused { audio, span } => {
+                let paused = Instant::now();
+                let text = self
+                    .ears
+                    .recognizer
+                    .final_text(audio.samples())
+                    .context("while transcribing")?;
+                drop(audio);
+                if text.expose().trim().is_empty() {
+                    self.early = None;
+                    return Ok(());
+                }
+                let code = self.session.preview_code(&text);
+                let compute_ms = elapsed_ms(paused);
+                self.early = Some(Early { span, text, compute_ms });
+                report(Heard::EarlyCode(code))?;
+            }
+            ListenEvent::Ended { audio, span, .. } => {
                 let decided = Instant::now();
                 let ended = self.clock;
                 let (start, interrupted) = self
                     .trainee_from
                     .take()
                     .unwrap_or((ended.saturating_sub(audio.len() as u64), false));
-                let text = self
-                    .ears
-                    .recognizer
-                    .final_text(audio.samples())
-                    .context("while transcribing")?;
+                let early = self.early.take().filter(|early| early.span == span);
+                let early_ms = early.as_ref().map(|early| early.compute_ms);
+                let text = match early {
+                    Some(early) => early.text,
+                    None => self
+                        .ears
+                        .recognizer
+                        .final_text(audio.samples())
+                        .context("while transcribing")?,
+                };
                 drop(audio);
                 let transcript_ms = elapsed_ms(decided);
                 if text.expose().trim().is_empty() {
@@ -352,7 +397,8 @@ impl<'s> Conversation<'s> {
                     Err(error) => return Err(error).context("while coding the utterance"),
                 };
                 let code_ms = elapsed_ms(decided);
-                let mut latency = Latency { transcript_ms, code_ms, first_audio_ms: None };
+                let mut latency =
+                    Latency { transcript_ms, code_ms, first_audio_ms: None, early_ms };
                 self.session_events(&events, Some((decided, &mut latency)), report)?;
                 report(Heard::Latency(latency))?;
             }

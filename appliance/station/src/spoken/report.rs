@@ -10,7 +10,7 @@ use crate::render;
 
 /// One JSON line per event: the engine's events as `rapport session --script` prints them, and
 /// the spoken session's own (`speech_started`, `caption`, `barge_in`, `not_understood`,
-/// `patient_voice`, `latency`).
+/// `patient_voice`, `early_code`, `latency`).
 pub fn json(out: &mut impl Write, heard: &Heard<'_>) -> anyhow::Result<()> {
     match heard {
         Heard::Session(event) => serde_json::to_writer(&mut *out, event),
@@ -35,6 +35,16 @@ pub fn json(out: &mut impl Write, heard: &Heard<'_>) -> anyhow::Result<()> {
                 interrupted: timing.interrupted,
             },
         ),
+        Heard::EarlyCode(code) => serde_json::to_writer(
+            &mut *out,
+            &EarlyCode {
+                event: "early_code",
+                main: code.label.main(),
+                fine: code.label,
+                confidence: code.confidence,
+                uncertain: code.uncertain(),
+            },
+        ),
         Heard::Latency(latency) => serde_json::to_writer(
             &mut *out,
             &Latency {
@@ -42,6 +52,7 @@ pub fn json(out: &mut impl Write, heard: &Heard<'_>) -> anyhow::Result<()> {
                 transcript_ms: latency.transcript_ms,
                 code_ms: latency.code_ms,
                 first_audio_ms: latency.first_audio_ms,
+                early_ms: latency.early_ms,
             },
         ),
     }
@@ -68,7 +79,10 @@ pub fn terminal(out: &mut impl Write, heard: &Heard<'_>) -> anyhow::Result<()> {
                 latency.transcript_ms, latency.code_ms
             )?;
         }
-        Heard::SpeechStarted { .. } | Heard::Caption(_) | Heard::PatientVoice(_) => {}
+        Heard::SpeechStarted { .. }
+        | Heard::Caption(_)
+        | Heard::PatientVoice(_)
+        | Heard::EarlyCode(_) => {}
     }
     out.flush().context("while writing to stdout")
 }
@@ -99,4 +113,14 @@ struct Latency {
     transcript_ms: f64,
     code_ms: f64,
     first_audio_ms: Option<f64>,
+    early_ms: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct EarlyCode {
+    event: &'static str,
+    main: rapport_coding::MainBehaviour,
+    fine: rapport_coding::Label,
+    confidence: f32,
+    uncertain: bool,
 }
