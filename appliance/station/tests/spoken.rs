@@ -121,7 +121,7 @@ fn a_recording_of_the_trainees_turns_becomes_a_coded_spoken_session() {
     assert_eq!(heard.len(), 3, "{events:#?}");
     let words = |text: &str| -> Vec<String> {
         text.split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase())
             .filter(|w| !w.is_empty())
             .collect()
     };
@@ -133,6 +133,12 @@ fn a_recording_of_the_trainees_turns_becomes_a_coded_spoken_session() {
     }
     let codes = of_kind(&events, "code");
     assert_eq!(codes.len(), 3);
+    // Each pause before the end showed the code early, and the engine agreed with it.
+    let early = of_kind(&events, "early_code");
+    assert_eq!(early.len(), 3, "{events:#?}");
+    for (early, code) in early.iter().zip(&codes) {
+        assert_eq!(early["fine"], code["fine"]);
+    }
     assert_eq!(codes[0]["fine"], "open_question");
     assert_eq!(codes[1]["main"], "reflection");
     assert_eq!(codes[2]["fine"], "seeking_collaboration");
