@@ -56,7 +56,7 @@ fn utterances(events: Vec<ListenEvent>) -> Vec<(SpeechAudio, EndReason)> {
         .into_iter()
         .filter_map(|event| match event {
             ListenEvent::Ended { audio, reason, .. } => Some((audio, reason)),
-            ListenEvent::Started => None,
+            ListenEvent::Started | ListenEvent::Paused { .. } => None,
         })
         .collect()
 }

@@ -282,7 +282,11 @@ fn bad_arguments_and_missing_files_get_clear_errors() {
         "b.wav",
     ]));
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("speech pipeline"));
+    assert!(
+        stderr(&output).contains("while opening the trainee's audio a.wav"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = run(rapport().args(["session", "--scenario"]));
     assert_eq!(output.status.code(), Some(2), "clap's usage error");
