@@ -1,5 +1,6 @@
-# SKELETON: written against whisper.cpp's CMake build, not yet built for a board (CI cannot
-# build Yocto). The speech issue makes it real: pin SRCREV to the tag, check LIC_FILES_CHKSUM.
+# whisper.cpp 1.8.3 as a shared library for tools on the device, built from exactly the copy the
+# station links: the sources the whisper-rs-sys crate vendors, pinned by Cargo.lock's checksum.
+# Not yet built for a board (CI cannot build Yocto); yocto-layer/check lints it.
 SUMMARY = "Speech recognition with OpenAI's Whisper models, in C/C++"
 DESCRIPTION = "whisper.cpp: an inference engine for Whisper speech-recognition models, \
                used by the station to transcribe the trainee's speech on the device."
@@ -8,12 +9,12 @@ BUGTRACKER = "https://github.com/ggml-org/whisper.cpp/issues"
 CVE_PRODUCT = "whisper.cpp"
 SECTION = "libs"
 LICENSE = "MIT"
-LIC_FILES_CHKSUM = "file://LICENSE;md5=00000000000000000000000000000000"
+LIC_FILES_CHKSUM = "file://LICENSE;md5=1539dadbedb60aa18519febfeab70632"
 
-SRC_URI = "git://github.com/ggml-org/whisper.cpp.git;protocol=https;branch=master"
-# FIXME: the commit of tag v1.7.6, to be filled in with the checksum above.
-SRCREV = "0000000000000000000000000000000000000000"
-S = "${WORKDIR}/git"
+# The crate's version and checksum are the ones in Cargo.lock (rapport-crates.inc has the same).
+SRC_URI = "crate://crates.io/whisper-rs-sys/0.15.0"
+SRC_URI[whisper-rs-sys-0.15.0.sha256sum] = "6986c0fe081241d391f09b9a071fbcbb59720c3563628c3c829057cf69f2a56f"
+S = "${WORKDIR}/cargo_home/bitbake/whisper-rs-sys-0.15.0/whisper.cpp"
 
 inherit cmake
 
