@@ -58,9 +58,18 @@ pub enum HardeningError {
 
 /// Hardens the current process. Call it first thing in `main`, before any session content exists.
 pub fn harden(lock: MemoryLock) -> Result<Hardening, HardeningError> {
+    let hardening = harden_deferring_c_heap(lock)?;
+    perturb_c_heap();
+    Ok(hardening)
+}
+
+/// [`harden`] without the C heap's overwrite, for a process that first loads large models
+/// through C libraries: glibc fills every block it hands out while the overwrite is on, which
+/// would make resident the hundreds of megabytes whisper.cpp reserves and never touches. Call
+/// [`perturb_c_heap`] once the models are loaded, before any session content exists.
+pub fn harden_deferring_c_heap(lock: MemoryLock) -> Result<Hardening, HardeningError> {
     prctl::set_dumpable(false).map_err(HardeningError::Dumpable)?;
     setrlimit(Resource::RLIMIT_CORE, 0, 0).map_err(HardeningError::CoreLimit)?;
-    perturb_c_heap();
     let (soft, hard) = getrlimit(Resource::RLIMIT_MEMLOCK).map_err(HardeningError::ReadLimit)?;
     // Raise the soft limit as far as the hard one allows.
     let limit = if soft < hard && setrlimit(Resource::RLIMIT_MEMLOCK, hard, hard).is_ok() {
@@ -81,7 +90,12 @@ pub fn harden(lock: MemoryLock) -> Result<Hardening, HardeningError> {
             }),
         };
     }
-    match mlockall(MlockAllFlags::MCL_CURRENT | MlockAllFlags::MCL_FUTURE) {
+    // Pages are locked as they are first touched (MCL_ONFAULT), so a reservation never written,
+    // which holds nothing, does not become resident just by being locked.
+    let flags = MlockAllFlags::MCL_CURRENT
+        | MlockAllFlags::MCL_FUTURE
+        | MlockAllFlags::from_bits_retain(libc::MCL_ONFAULT);
+    match mlockall(flags) {
         Ok(()) => Ok(Hardening { memory_locked: true, memory_lock_skipped: None }),
         Err(error) if lock == MemoryLock::BestEffort => Ok(Hardening {
             memory_locked: false,
@@ -91,13 +105,15 @@ pub fn harden(lock: MemoryLock) -> Result<Hardening, HardeningError> {
     }
 }
 
-/// Has glibc overwrite freed C heap memory (GStreamer, whisper.cpp, ONNX Runtime allocate there).
+/// Has glibc overwrite freed C heap memory (GStreamer, whisper.cpp, ONNX Runtime allocate there);
+/// [`harden`] does it, [`harden_deferring_c_heap`] leaves it to the caller. Calling it again is
+/// harmless.
 ///
 /// glibc skips the overwrite for blocks it caches per thread (tcache); the station's unit and
 /// `rapport wipe-check` turn that cache off with `GLIBC_TUNABLES=glibc.malloc.tcache_count=0`.
-fn perturb_c_heap() {
-    // SAFETY: mallopt only changes an allocator setting; it is called before other threads
-    // allocate, and any value is valid for M_PERTURB.
+pub fn perturb_c_heap() {
+    // SAFETY: mallopt only changes an allocator setting, under glibc's arena lock; any value is
+    // valid for M_PERTURB.
     let accepted = unsafe { libc::mallopt(libc::M_PERTURB, PERTURB_BYTE) };
     debug_assert_eq!(accepted, 1, "glibc accepts M_PERTURB");
 }

@@ -20,4 +20,6 @@ pub mod scan;
 
 pub use allocator::{WipingAllocator, danger_set_wiping, wiping_enabled};
 pub use canary::Canary;
-pub use harden::{Hardening, HardeningError, MemoryLock, harden};
+pub use harden::{
+    Hardening, HardeningError, MemoryLock, harden, harden_deferring_c_heap, perturb_c_heap,
+};

@@ -27,12 +27,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None if cli.headless => headless::run(),
         None => kiosk(),
         Some(Command::Demo(args)) => {
-            harden()?;
+            harden_for(if args.text { Models::None } else { Models::Speech })?;
             demo::run(&args)
         }
         Some(Command::Scenarios(command)) => scenarios::run(command),
         Some(Command::Session(args)) => {
-            harden()?;
+            let spoken = args.audio_in.is_some() || args.mic.is_some();
+            harden_for(if spoken { Models::Speech } else { Models::None })?;
             match args.remote {
                 Some(listen) => remote::run(&args, listen),
                 None => session::run(&args),
@@ -48,7 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             wipe_check::station(&args)
         }
         Some(Command::Bench(args)) => {
-            harden()?;
+            let speech = matches!(args.area, crate::cli::BenchArea::Speech);
+            harden_for(if speech { Models::Speech } else { Models::None })?;
             bench::run(&args)
         }
         Some(Command::Metrics(command)) => metrics::run(command),
@@ -56,11 +58,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Which models a command loads through C libraries before its session starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Models {
+    /// None: the C heap is overwritten on free from the start.
+    None,
+    /// The speech models: the C heap's overwrite waits until they are loaded
+    /// (`crate::spoken::models`), or glibc would fill whisper.cpp's untouched reservations.
+    Speech,
+}
+
 /// Hardens the process before any session content exists. Commands run from a terminal lock
 /// memory when the limit allows and say so when it does not; the kiosk will require it.
 fn harden() -> anyhow::Result<()> {
-    let hardening =
-        rapport_wipe::harden(MemoryLock::BestEffort).context("while hardening the process")?;
+    harden_for(Models::None)
+}
+
+fn harden_for(models: Models) -> anyhow::Result<()> {
+    let hardening = match models {
+        Models::None => rapport_wipe::harden(MemoryLock::BestEffort),
+        Models::Speech => rapport_wipe::harden_deferring_c_heap(MemoryLock::BestEffort),
+    }
+    .context("while hardening the process")?;
     if let Some(reason) = hardening.memory_lock_skipped {
         warn!(reason = %reason, "memory is not locked against swap");
     }

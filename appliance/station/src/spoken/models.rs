@@ -26,6 +26,8 @@ pub fn ears_with(
     let vad = SileroVad::load(store).context("while loading the voice activity detector")?;
     let recognizer = WhisperRecognizer::load(store, model, settings)
         .context("while loading the speech recogniser")?;
+    // whisper.cpp's buffers are reserved: from here on glibc overwrites what C libraries free.
+    rapport_wipe::perturb_c_heap();
     Ok(Ears {
         listener: Listener::new(vad, EndpointConfig::default()),
         recognizer: Box::new(recognizer),
