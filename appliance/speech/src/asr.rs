@@ -76,6 +76,8 @@ pub struct WhisperSettings {
     pub max_tokens: u16,
     /// CPU threads.
     pub threads: u8,
+    /// Where whisper runs (a GPU only in a build with a GPU backend; see [`crate::accel`]).
+    pub accelerator: crate::Accelerator,
     /// Whether the model runs attention as one fused kernel (whisper.cpp's `flash_attn`): no
     /// full attention matrix is ever held, which keeps a decoder state small.
     pub flash_attention: bool,
@@ -110,6 +112,7 @@ impl WhisperSettings {
             suppress_non_speech: true,
             max_tokens: 224,
             threads: 2,
+            accelerator: crate::Accelerator::Cpu,
             flash_attention: true,
         }
     }
@@ -126,6 +129,7 @@ impl WhisperSettings {
             suppress_non_speech: false,
             max_tokens: 0,
             threads: 2,
+            accelerator: crate::Accelerator::Cpu,
             flash_attention: false,
         }
     }
@@ -189,6 +193,8 @@ impl WhisperRecognizer {
         silence_whisper_logs();
         let mut parameters = WhisperContextParameters::default();
         parameters.flash_attn(settings.flash_attention);
+        parameters.use_gpu(settings.accelerator.whisper_gpu());
+        settings.accelerator.note_fallback();
         let context = WhisperContext::new_with_params(path, parameters).map_err(|error| {
             SpeechError::Whisper {
                 during: "loading the model",

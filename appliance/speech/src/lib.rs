@@ -15,6 +15,7 @@
 //! Nothing here logs speech or text: transcripts and patient lines never reach `tracing`, and
 //! whisper.cpp's own logging is silenced ([`asr::silence_whisper_logs`]).
 
+pub mod accel;
 pub mod asr;
 pub mod audio;
 pub mod bench;
@@ -24,6 +25,7 @@ pub mod vad;
 pub mod voice;
 pub mod wer;
 
+pub use accel::{ACCELERATOR_ENV, Accelerator};
 pub use asr::{Recognizer, WhisperRecognizer, WhisperSettings};
 pub use audio::{SAMPLE_RATE, SpeechAudio, resample};
 pub use endpoint::{EndReason, EndpointConfig, Endpointer, Pause, SpeechEvent};
@@ -73,6 +75,12 @@ pub enum SpeechError {
         path: PathBuf,
         /// Why.
         message: String,
+    },
+    /// The accelerator asked for is not one the station knows.
+    #[error("{ACCELERATOR_ENV}={value:?} is not an accelerator: use cpu, gpu or npu")]
+    Accelerator {
+        /// What was asked for.
+        value: String,
     },
     /// The espeak-ng program failed.
     #[error("espeak-ng failed while {during}: {message}")]

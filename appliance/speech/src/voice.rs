@@ -308,18 +308,37 @@ impl std::fmt::Debug for PiperVoice {
 impl PiperVoice {
     /// Loads the voice and its configuration from the store.
     pub fn load(store: &ModelStore) -> Result<Self, SpeechError> {
+        Self::load_on(store, crate::Accelerator::from_env()?)
+    }
+
+    /// Loads the voice from the store to run on `accelerator` (the CPU when it cannot).
+    pub fn load_on(
+        store: &ModelStore,
+        accelerator: crate::Accelerator,
+    ) -> Result<Self, SpeechError> {
         let model = store.path(Model::PiperVoice)?;
         let config = store.path(Model::PiperVoiceConfig)?;
         let environment = rapport_models::init_onnx_runtime(store)?;
-        Self::from_files(environment, model, &config)
+        Self::from_files_on(environment, model, &config, accelerator)
     }
 
-    /// Loads the voice at `model` with its configuration at `config` (two threads).
+    /// Loads the voice at `model` with its configuration at `config` (two threads, CPU).
     pub fn from_files(
         environment: &ort::environment::Environment,
         model: PathBuf,
         config: &Path,
     ) -> Result<Self, SpeechError> {
+        Self::from_files_on(environment, model, config, crate::Accelerator::Cpu)
+    }
+
+    /// [`PiperVoice::from_files`] on `accelerator` (the CPU when it cannot).
+    pub fn from_files_on(
+        environment: &ort::environment::Environment,
+        model: PathBuf,
+        config: &Path,
+        accelerator: crate::Accelerator,
+    ) -> Result<Self, SpeechError> {
+        accelerator.note_fallback();
         let config = PiperConfig::read(config)?;
         let onnx = |during: &'static str| {
             let model = model.clone();
@@ -329,6 +348,8 @@ impl PiperVoice {
             .map_err(onnx("creating a session"))?
             .with_intra_threads(2)
             .map_err(|error| onnx("setting threads")(error.into()))?
+            .with_execution_providers(accelerator.onnx_providers())
+            .map_err(|error| onnx("choosing the execution providers")(error.into()))?
             // ONNX Runtime's arena stays on: without it the first sentence comes about 60 ms
             // later (measured by `rapport bench speech`), for about 90 MB less at the peak.
             .commit_from_file(&model)

@@ -14,8 +14,8 @@ use rapport_speech::endpoint::EndReason;
 use rapport_speech::voice::{self, sentences};
 use rapport_speech::wer::{normalized_words, word_errors};
 use rapport_speech::{
-    EndpointConfig, ListenEvent, Listener, PiperVoice, Recognizer, SAMPLE_RATE, SileroVad,
-    SpeechAudio, Voice, VoiceActivity, WhisperRecognizer, WhisperSettings, resample,
+    Accelerator, EndpointConfig, ListenEvent, Listener, PiperVoice, Recognizer, SAMPLE_RATE,
+    SileroVad, SpeechAudio, Voice, VoiceActivity, WhisperRecognizer, WhisperSettings, resample,
 };
 
 fn store() -> ModelStore {
@@ -309,4 +309,18 @@ fn the_bench_figures_add_up() {
     let vad_figures = bench::measure_vad(&mut vad, &utterances).expect("vad runs");
     let frames: usize = utterances.iter().map(|u| u.audio.len() / 512).sum();
     assert_eq!(vad_figures.frames, frames);
+}
+
+#[test]
+fn asking_for_a_gpu_on_a_machine_without_one_runs_on_the_cpu() {
+    let store = store();
+    let mut piper = PiperVoice::load_on(&store, Accelerator::Gpu).expect("piper on the cpu");
+    let line = CLINICIAN_LINES[3];
+    let audio = piper_16k(&mut piper, line);
+    assert!(audio.len() > SAMPLE_RATE as usize, "the voice speaks");
+    let settings = WhisperSettings { accelerator: Accelerator::Gpu, ..WhisperSettings::tuned() };
+    let mut recognizer = whisper(settings);
+    let heard = recognizer.final_text(&audio).expect("whisper runs");
+    let wer = pooled_wer(&[(line.to_owned(), heard.expose().to_owned())]);
+    assert!(wer < 0.2, "word error rate {wer}");
 }

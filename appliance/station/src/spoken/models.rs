@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use rapport_models::ModelStore;
 use rapport_speech::{
-    EndpointConfig, Listener, SileroVad, Voice, WhisperRecognizer, WhisperSettings,
+    Accelerator, EndpointConfig, Listener, SileroVad, Voice, WhisperRecognizer, WhisperSettings,
     asr::WhisperModel, voice::patient_voice,
 };
 
@@ -24,6 +24,10 @@ pub fn ears_with(
     settings: WhisperSettings,
 ) -> anyhow::Result<Ears> {
     let vad = SileroVad::load(store).context("while loading the voice activity detector")?;
+    let settings = WhisperSettings {
+        accelerator: Accelerator::from_env().context("while choosing where speech runs")?,
+        ..settings
+    };
     let recognizer = WhisperRecognizer::load(store, model, settings)
         .context("while loading the speech recogniser")?;
     // whisper.cpp's buffers are reserved: from here on glibc overwrites what C libraries free.
