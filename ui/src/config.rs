@@ -4,6 +4,8 @@ use rapport_scenario::{Catalog, Scenario};
 use rapport_session::SessionEvent;
 use zeroize::Zeroizing;
 
+use crate::remote::RemoteLink;
+
 /// What the kiosk needs from the station.
 #[derive(Debug, Default)]
 pub struct KioskConfig {
@@ -23,6 +25,8 @@ pub struct KioskConfig {
     /// Where the summary of a session whose trainee opted in to anonymous metrics goes; `None`
     /// when the station keeps no statistics.
     pub metrics: Option<MetricsRecorder>,
+    /// The station's remote side, when it hosts peers (`None`: no invitations on the kiosk).
+    pub remote: Option<RemoteLink>,
 }
 
 /// What a [`MetricsRecorder`] calls: the scenario and the session's summary event.

@@ -3,26 +3,49 @@
 //! use it; no display, GPU or font on the system is needed.
 //!
 //! Time is a clock the caller advances, so animations are rendered where they end, never
-//! half-way.
+//! half-way. Work other threads post to the UI thread (`slint::invoke_from_event_loop`) waits
+//! until the caller runs it ([`Headless::run_posted`]).
 
 use std::cell::Cell;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use slint::PhysicalSize;
 use slint::Rgb8Pixel;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
-use slint::platform::{Platform, WindowAdapter};
+use slint::platform::{EventLoopProxy, Platform, WindowAdapter};
 
 use crate::error::UiError;
+
+/// Work posted to the UI thread from other threads, not yet run.
+type Posted = Arc<Mutex<Vec<Box<dyn FnOnce() + Send>>>>;
 
 /// The headless platform of this thread.
 struct HeadlessPlatform {
     window: Rc<MinimalSoftwareWindow>,
     clock: Rc<Cell<Duration>>,
+    posted: Posted,
+}
+
+/// How other threads post work: it queues until [`Headless::run_posted`].
+struct PostBox(Posted);
+
+impl EventLoopProxy for PostBox {
+    fn quit_event_loop(&self) -> Result<(), slint::EventLoopError> {
+        Ok(())
+    }
+
+    fn invoke_from_event_loop(
+        &self,
+        event: Box<dyn FnOnce() + Send>,
+    ) -> Result<(), slint::EventLoopError> {
+        self.0.lock().map_err(|_| slint::EventLoopError::EventLoopTerminated)?.push(event);
+        Ok(())
+    }
 }
 
 impl Platform for HeadlessPlatform {
@@ -33,12 +56,17 @@ impl Platform for HeadlessPlatform {
     fn duration_since_start(&self) -> Duration {
         self.clock.get()
     }
+
+    fn new_event_loop_proxy(&self) -> Option<Box<dyn EventLoopProxy>> {
+        Some(Box::new(PostBox(self.posted.clone())))
+    }
 }
 
 /// A handle on this thread's headless screen.
 pub struct Headless {
     window: Rc<MinimalSoftwareWindow>,
     clock: Rc<Cell<Duration>>,
+    posted: Posted,
 }
 
 impl Headless {
@@ -46,12 +74,28 @@ impl Headless {
     pub fn install() -> Result<Headless, UiError> {
         let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
         let clock = Rc::new(Cell::new(Duration::ZERO));
+        let posted = Posted::default();
         slint::platform::set_platform(Box::new(HeadlessPlatform {
             window: window.clone(),
             clock: clock.clone(),
+            posted: posted.clone(),
         }))
         .map_err(|_| UiError::PlatformTaken)?;
-        Ok(Headless { window, clock })
+        Ok(Headless { window, clock, posted })
+    }
+
+    /// Runs the work other threads posted to the UI thread, in the order they posted it;
+    /// returns how much there was.
+    pub fn run_posted(&self) -> usize {
+        let work: Vec<_> = match self.posted.lock() {
+            Ok(mut posted) => posted.drain(..).collect(),
+            Err(_) => return 0,
+        };
+        let count = work.len();
+        for job in work {
+            job();
+        }
+        count
     }
 
     /// Resizes the screen to `width` × `height` physical pixels.

@@ -26,6 +26,8 @@ pub enum Intent {
     End,
     /// "Remove" beside a connected peer.
     RemovePeer(u32),
+    /// A role on the invitation sheet: draw a pairing code for it.
+    Invite(rapport_session::Role),
     /// "Finish and erase everything" on the summary.
     Finish,
     /// "Back to the start" after the wipe.
@@ -57,6 +59,7 @@ impl std::fmt::Debug for Intent {
             Intent::Typing => f.write_str("Typing"),
             Intent::End => f.write_str("End"),
             Intent::RemovePeer(id) => write!(f, "RemovePeer({id})"),
+            Intent::Invite(role) => write!(f, "Invite({role:?})"),
             Intent::Finish => f.write_str("Finish"),
             Intent::WipedDone => f.write_str("WipedDone"),
             // PIN digits are a secret of the lab.

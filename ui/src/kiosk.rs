@@ -12,7 +12,7 @@ use std::time::Duration;
 use rapport_coding::RuleCoder;
 use rapport_privacy::SecretText;
 use rapport_session::{Event, Phase, Progression, Session, SessionError, SessionEvent};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 use zeroize::Zeroizing;
 
 use crate::config::KioskConfig;
@@ -23,7 +23,9 @@ use crate::generated::{
     MaintenanceAdapter, Navigation, Screen, SummaryAdapter, Theme, WipedAdapter,
 };
 use crate::intent::Intent;
+use crate::remote::{Invitation, RemoteLink, role_from_key, role_key};
 use slint::ComponentHandle as _;
+use slint::SharedString;
 
 /// Without a touch for this long, the kiosk wipes the session and returns to the attract screen.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -31,6 +33,26 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 pub const WIPED_SCREEN_TIME: Duration = Duration::from_secs(15);
 /// The most digits the PIN entry takes.
 const MAX_PIN_DIGITS: usize = 12;
+
+thread_local! {
+    /// The kiosk of the UI thread, for [`post_to_kiosk`].
+    static THIS_THREAD: RefCell<std::rc::Weak<RefCell<State>>> =
+        const { RefCell::new(std::rc::Weak::new()) };
+}
+
+/// Runs `action` on the UI thread with the kiosk shown there: how the station's other threads
+/// (remote peers joining, codes drawn) reach the kiosk. Fails only when the event loop is gone;
+/// with no kiosk on the UI thread, `action` is dropped.
+pub fn post_to_kiosk(
+    action: impl FnOnce(&Kiosk) + Send + 'static,
+) -> Result<(), slint::EventLoopError> {
+    slint::invoke_from_event_loop(move || {
+        let state = THIS_THREAD.with(|kiosk| kiosk.borrow().upgrade());
+        if let Some(state) = state {
+            action(&Kiosk { state });
+        }
+    })
+}
 
 /// The station's face: one per window.
 #[derive(Clone)]
@@ -50,11 +72,18 @@ struct State {
     idle: Duration,
     next_seed: u64,
     pin: Zeroizing<String>,
+    /// The station's remote side, when it hosts peers.
+    remote: Option<RemoteLink>,
+    /// Whether the peers were told of the running session (and not yet of its end).
+    remote_live: bool,
+    /// The pairing code on the invitation sheet and how long it stays valid.
+    invitation: Option<(Invitation, Duration)>,
 }
 
 impl Kiosk {
     /// Wires `window`'s adapters to a new kiosk and shows the attract screen.
-    pub fn new(window: &KioskWindow, config: KioskConfig) -> Kiosk {
+    pub fn new(window: &KioskWindow, mut config: KioskConfig) -> Kiosk {
+        let remote = config.remote.take();
         let next_seed = config.seed.unwrap_or_else(random_seed);
         window.global::<Theme>().set_dark(config.dark);
         let state = State {
@@ -69,8 +98,12 @@ impl Kiosk {
             idle: Duration::ZERO,
             next_seed,
             pin: Zeroizing::new(String::with_capacity(MAX_PIN_DIGITS)),
+            remote,
+            remote_live: false,
+            invitation: None,
         };
         let kiosk = Kiosk { state: Rc::new(RefCell::new(state)) };
+        THIS_THREAD.with(|this| *this.borrow_mut() = Rc::downgrade(&kiosk.state));
         kiosk.wire(window);
         attract::show(window);
         kiosk
@@ -123,7 +156,18 @@ impl Kiosk {
             Intent::Typing => {}
             Intent::End => state.feed(&window, Event::EndRequested),
             Intent::RemovePeer(id) => {
-                state.feed(&window, Event::PeerLeft { peer: rapport_session::PeerId(id) })
+                let peer = rapport_session::PeerId(id);
+                // The station cuts the peer off; the session forgets it now, not when the
+                // station confirms.
+                if let Some(remote) = &state.remote {
+                    remote.peers().remove(peer);
+                }
+                state.feed(&window, Event::PeerLeft { peer });
+            }
+            Intent::Invite(role) => {
+                if let (Some(remote), true) = (&state.remote, state.session.is_some()) {
+                    remote.peers().invite(role);
+                }
             }
             Intent::Finish => state.wipe(&window, true),
             Intent::WipedDone => attract::show(&window),
@@ -154,6 +198,25 @@ impl Kiosk {
         self.state.borrow_mut().feed(&window, event);
     }
 
+    /// Shows a pairing code the station drew after an [`Intent::Invite`], until it expires or
+    /// someone joins in its role. Without a conversation on screen it is dropped.
+    pub fn show_invitation(&self, invitation: Invitation) {
+        let Some(window) = self.window() else { return };
+        let mut state = self.state.borrow_mut();
+        if state.session.is_none()
+            || window.global::<Navigation>().get_screen() != Screen::Conversation
+        {
+            return;
+        }
+        let adapter = window.global::<ConversationAdapter>();
+        adapter.set_invite_role(role_key(invitation.role).into());
+        adapter.set_invite_code(invitation.code.as_str().into());
+        adapter.set_invite_expires(minutes_and_seconds(invitation.valid_for).into());
+        adapter.set_invite_open(true);
+        let left = invitation.valid_for;
+        state.invitation = Some((invitation, left));
+    }
+
     /// Time passed: the session hears it as a tick, and a kiosk left alone wipes itself and goes
     /// back to the attract screen.
     pub fn advance(&self, elapsed: Duration) {
@@ -166,6 +229,15 @@ impl Kiosk {
                 state.session_ms.saturating_add(u64::try_from(elapsed.as_millis()).unwrap_or(0));
             let elapsed_ms = state.session_ms;
             state.feed(&window, Event::Tick { elapsed_ms });
+        }
+        if let Some((_, left)) = state.invitation.as_mut() {
+            *left = left.saturating_sub(elapsed);
+            if left.is_zero() {
+                state.forget_invitation(&window);
+            } else {
+                let shown = minutes_and_seconds(*left);
+                window.global::<ConversationAdapter>().set_invite_expires(shown.into());
+            }
         }
         let limit = if screen == Screen::Wiped { WIPED_SCREEN_TIME } else { IDLE_TIMEOUT };
         if screen != Screen::Attract && state.idle >= limit {
@@ -222,6 +294,12 @@ impl Kiosk {
         talk.on_remove_peer(move |id| {
             w(&|k| k.handle(Intent::RemovePeer(u32::try_from(id).unwrap_or(0))))
         });
+        let w = with.clone();
+        talk.on_invite(move |key| {
+            if let Some(role) = role_from_key(&key) {
+                w(&|k| k.handle(Intent::Invite(role)));
+            }
+        });
         window.global::<SummaryAdapter>().on_finish(send(Intent::Finish));
         window.global::<WipedAdapter>().on_done(send(Intent::WipedDone));
         let lab = window.global::<MaintenanceAdapter>();
@@ -250,7 +328,7 @@ impl State {
             return;
         }
         self.metrics_opt_in = false;
-        consent::show(window, scenario, false);
+        consent::show(window, scenario, false, self.remote.is_some());
         self.chosen = Some(Arc::new(scenario.clone()));
     }
 
@@ -266,6 +344,14 @@ impl State {
         self.session = Some(session);
         self.session_ms = 0;
         self.conversation = Some(ConversationController::start(window, &scenario));
+        let adapter = window.global::<ConversationAdapter>();
+        adapter.set_remote(self.remote.is_some());
+        if let (Some(remote), Some(session)) = (&self.remote, &self.session) {
+            adapter.set_remote_url(remote.address.url.as_str().into());
+            adapter.set_fingerprint(remote.address.fingerprint.as_str().into());
+            remote.peers().session_started(session);
+            self.remote_live = true;
+        }
         // The marker the trainee sees all session long: does this one count in the statistics?
         let counted = self.metrics_opt_in && self.config.metrics.is_some();
         window.global::<ConversationAdapter>().set_counted(counted);
@@ -298,12 +384,15 @@ impl State {
         let Some(session) = self.session.as_mut() else { return };
         match session.handle(event) {
             Ok(events) => self.show(window, events),
+            // The station confirms a removal the trainee already made.
+            Err(SessionError::UnknownPeer(_)) => debug!("an event named a peer that has left"),
             Err(error) => warn!(error = %error, "the session refused an event"),
         }
     }
 
     /// Hands the engine's events to the controllers.
     fn show(&mut self, window: &KioskWindow, events: Vec<SessionEvent>) {
+        self.publish(&events);
         for event in events {
             if let Some(controller) = &self.conversation {
                 controller.apply(window, &event);
@@ -324,10 +413,32 @@ impl State {
                     }
                     summary::show(window, result, unlocked);
                 }
-                SessionEvent::Wiped => {}
+                // The code on the sheet was for this role: someone used it.
+                SessionEvent::PeerJoined { role, .. }
+                    if self.invitation.as_ref().is_some_and(|(shown, _)| shown.role == *role) =>
+                {
+                    self.forget_invitation(window);
+                    window.global::<ConversationAdapter>().set_invite_open(false);
+                }
                 _ => {}
             }
         }
+    }
+
+    /// Passes the engine's answer to the remote peers; once the session is over, sends them away.
+    fn publish(&mut self, events: &[SessionEvent]) {
+        if let Some(session) = &self.session {
+            publish(self.remote.as_ref(), &mut self.remote_live, session, events);
+        }
+    }
+
+    /// Takes the pairing code off the screen.
+    fn forget_invitation(&mut self, window: &KioskWindow) {
+        self.invitation = None;
+        let adapter = window.global::<ConversationAdapter>();
+        adapter.set_invite_role(SharedString::new());
+        adapter.set_invite_code(SharedString::new());
+        adapter.set_invite_expires(SharedString::new());
     }
 
     /// Erases the session and every screen property that held its content; with `confirm`,
@@ -335,11 +446,14 @@ impl State {
     fn wipe(&mut self, window: &KioskWindow, confirm: bool) {
         if let Some(mut session) = self.session.take() {
             match session.handle(Event::Wipe) {
-                Ok(_) => {}
+                Ok(events) => {
+                    publish(self.remote.as_ref(), &mut self.remote_live, &session, &events);
+                }
                 Err(error) => warn!(error = %error, "the session refused the wipe"),
             }
             debug_assert_eq!(session.phase(), Phase::Wiped);
         }
+        self.invitation = None;
         self.conversation = None;
         self.metrics_opt_in = false;
         self.session_ms = 0;
@@ -367,6 +481,28 @@ impl State {
             maintenance::show_pin_progress(window, 0, true);
         }
     }
+}
+
+/// Passes `events` to the remote peers while they are `live`; once the session is over, sends
+/// them away.
+fn publish(
+    remote: Option<&RemoteLink>,
+    live: &mut bool,
+    session: &Session,
+    events: &[SessionEvent],
+) {
+    let (Some(remote), true) = (remote, *live) else { return };
+    remote.peers().publish(session, events);
+    if events.iter().any(|e| matches!(e, SessionEvent::Summary(_) | SessionEvent::Wiped)) {
+        remote.peers().session_ended();
+        *live = false;
+    }
+}
+
+/// `4:59` for a duration, rounded up to the second.
+fn minutes_and_seconds(left: Duration) -> String {
+    let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+    format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
 /// A seed from the process's hasher keys, which the standard library draws from the OS.

@@ -27,6 +27,7 @@ mod error;
 pub mod headless;
 mod intent;
 mod kiosk;
+mod remote;
 mod run;
 pub mod screens;
 
@@ -34,5 +35,6 @@ pub use config::{KioskConfig, LabPin, MetricsRecorder};
 pub use error::UiError;
 pub use generated::*;
 pub use intent::Intent;
-pub use kiosk::{IDLE_TIMEOUT, Kiosk, WIPED_SCREEN_TIME};
+pub use kiosk::{IDLE_TIMEOUT, Kiosk, WIPED_SCREEN_TIME, post_to_kiosk};
+pub use remote::{Invitation, RemoteAddress, RemoteLink, RemotePeers};
 pub use run::{HAS_SCREEN_BACKEND, run_kiosk};

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rapport_session::{Event, PeerId, Role};
+use rapport_session::{Event, PeerId, Role, Session, SessionEvent};
 use slint::ComponentHandle as _;
 
 use crate::config::{KioskConfig, LabPin};
@@ -15,6 +15,7 @@ use crate::generated::{KioskWindow, Theme};
 use crate::headless::Headless;
 use crate::intent::Intent;
 use crate::kiosk::Kiosk;
+use crate::remote::{Invitation, RemoteAddress, RemoteLink, RemotePeers};
 
 /// The kiosk's two screen sizes: a 10" 1280×800 panel and a 1920×1080 one.
 pub const SIZES: [(u32, u32); 2] = [(1280, 800), (1920, 1080)];
@@ -27,6 +28,22 @@ pub const DEMO_LINES: [&str; 5] = [
     "You're not sure it's a problem, and yet part of you keeps wondering.",
     "Have you tried cutting down?",
 ];
+
+/// What the invitation sheet shows in the pictures: no station hands out these.
+const DEMO_CODE: &str = "K7P2QX";
+const DEMO_URL: &str = "https://rapport-station.lab:8443/";
+const DEMO_FINGERPRINT: &str = "3F:A2:9C:11:5E:D0:47:8B:21:6C:F3:90:AE:14:77:C2:0B:5D:E8:36:9A:F1:42:07:CC:13:68:B5:2E:D9:80:4A";
+
+/// The remote side of the pictures: asked for nothing, it does nothing.
+struct NoPeers;
+
+impl RemotePeers for NoPeers {
+    fn invite(&self, _role: Role) {}
+    fn remove(&self, _peer: PeerId) {}
+    fn session_started(&self, _session: &Session) {}
+    fn publish(&self, _session: &Session, _events: &[SessionEvent]) {}
+    fn session_ended(&self) {}
+}
 
 /// A theme to render in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,6 +88,11 @@ pub fn render_screens(
     sizes: &[(u32, u32)],
 ) -> Result<Vec<Shot>, UiError> {
     let headless = Headless::install()?;
+    // The invitation sheet is drawn with a demo code; nothing listens for peers.
+    config.remote = Some(RemoteLink::new(
+        NoPeers,
+        RemoteAddress { url: DEMO_URL.to_owned(), fingerprint: DEMO_FINGERPRINT.to_owned() },
+    ));
     // Maintenance is shown unlocked with a PIN that exists only in this process.
     let pin = "2580";
     config.lab_pin = LabPin::new(pin);
@@ -128,6 +150,14 @@ pub fn render_screens(
     }
     kiosk.feed(Event::PeerJoined { peer: PeerId(1), role: Role::Supervisor });
     shoot("conversation")?;
+    kiosk.handle(Intent::Invite(Role::Actor));
+    kiosk.show_invitation(Invitation {
+        role: Role::Actor,
+        code: DEMO_CODE.to_owned(),
+        valid_for: Duration::from_secs(300),
+    });
+    shoot("invite")?;
+    kiosk.feed(Event::PeerJoined { peer: PeerId(2), role: Role::Actor });
     kiosk.handle(Intent::End);
     shoot("summary")?;
     kiosk.handle(Intent::Finish);

@@ -24,6 +24,23 @@ struct ConfigFile {
     data_dir: Option<PathBuf>,
     scenarios: Option<PathBuf>,
     memory_lock: Option<MemoryLockSetting>,
+    remote: Option<RemoteConfig>,
+}
+
+/// `[remote]`: the kiosk hosts remote peers (actor, supervisor, observer) from browsers.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteConfig {
+    /// Address and port of the page and its WebSocket, such as `0.0.0.0:8443`.
+    pub listen: std::net::SocketAddr,
+    /// The certificate (PEM); one is generated at start-up, and its fingerprint shown on the
+    /// kiosk, when left out.
+    pub certificate: Option<PathBuf>,
+    /// The certificate's key (PEM); required with `certificate`.
+    pub key: Option<PathBuf>,
+    /// STUN and TURN URLs for labs whose peers are off the LAN; none by default.
+    #[serde(default)]
+    pub ice_servers: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -42,6 +59,9 @@ pub struct StationConfig {
     pub scenarios: Option<PathBuf>,
     /// Whether the station refuses to run when it cannot lock its memory against swap.
     pub memory_lock: MemoryLock,
+    /// Remote peers, when the lab wants them (the whole `[remote]` table of the overlay
+    /// replaces the base's).
+    pub remote: Option<RemoteConfig>,
 }
 
 impl StationConfig {
@@ -67,6 +87,7 @@ impl StationConfig {
                 MemoryLockSetting::Required => MemoryLock::Required,
                 MemoryLockSetting::BestEffort => MemoryLock::BestEffort,
             },
+            remote: overlay.remote.or(base.remote),
         })
     }
 }
@@ -108,10 +129,43 @@ mod tests {
         assert_eq!(config.data_dir, data);
         assert_eq!(config.scenarios, Some(PathBuf::from("/usr/share/rapport/scenarios")));
         assert_eq!(config.memory_lock, MemoryLock::BestEffort);
+        assert_eq!(config.remote, None, "no remote peers unless asked for");
 
         let none = StationConfig::load_from(&dir.path().join("absent.toml")).expect("defaults");
         assert_eq!(none.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
         assert_eq!(none.memory_lock, MemoryLock::Required);
+    }
+
+    #[test]
+    fn remote_peers_are_configured_in_their_own_table() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let base = dir.path().join("station.toml");
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).expect("mkdir");
+        std::fs::write(
+            &base,
+            format!("data_dir = {data:?}\n[remote]\nlisten = \"0.0.0.0:8443\"\n"),
+        )
+        .expect("writing");
+        let config = StationConfig::load_from(&base).expect("valid");
+        let remote = config.remote.expect("remote peers configured");
+        assert_eq!(remote.listen, "0.0.0.0:8443".parse().expect("an address"));
+        assert!(remote.ice_servers.is_empty() && remote.certificate.is_none());
+
+        std::fs::write(
+            data.join("station.toml"),
+            "[remote]\nlisten = \"10.0.0.5:9443\"\nice_servers = [\"stun:stun.lab.test:3478\"]\n",
+        )
+        .expect("writing");
+        let config = StationConfig::load_from(&base).expect("valid");
+        let remote = config.remote.expect("remote peers configured");
+        assert_eq!(remote.listen.port(), 9443, "the lab's overlay wins");
+        assert_eq!(remote.ice_servers.len(), 1);
+
+        std::fs::write(data.join("station.toml"), "[remote]\nlisten = \"nowhere\"\n")
+            .expect("writing");
+        let error = StationConfig::load_from(&base).expect_err("invalid").to_string();
+        assert!(error.contains("station.toml:2:"), "{error}");
     }
 
     #[test]

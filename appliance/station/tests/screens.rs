@@ -15,9 +15,16 @@ fn every_screen_is_rendered() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let listed = String::from_utf8(output.stdout).expect("UTF-8 paths");
     let files: Vec<&str> = listed.lines().collect();
-    for screen in
-        ["attract", "catalog", "consent", "conversation", "summary", "wiped", "maintenance"]
-    {
+    for screen in [
+        "attract",
+        "catalog",
+        "consent",
+        "conversation",
+        "invite",
+        "summary",
+        "wiped",
+        "maintenance",
+    ] {
         let suffix = format!("-{screen}-dark-1280x800.png");
         assert!(files.iter().any(|f| f.ends_with(&suffix)), "no file ending in {suffix}");
     }

@@ -1,5 +1,5 @@
-//! The consent screen: the chosen scenario's brief, the metrics opt-in, and the (not yet
-//! available) invitation of a remote peer.
+//! The consent screen: the chosen scenario's brief, the metrics opt-in, and whether remote
+//! peers can be invited once the conversation starts.
 
 use std::rc::Rc;
 
@@ -10,7 +10,7 @@ use crate::generated::{ConsentAdapter, KioskWindow, Navigation, Screen};
 use slint::ComponentHandle as _;
 
 /// Shows the consent screen for `scenario`.
-pub fn show(window: &KioskWindow, scenario: &Scenario, metrics_opt_in: bool) {
+pub fn show(window: &KioskWindow, scenario: &Scenario, metrics_opt_in: bool, remote: bool) {
     let adapter = window.global::<ConsentAdapter>();
     adapter.set_title(scenario.title.as_str().into());
     adapter.set_skill(scenario.skill.as_str().into());
@@ -20,9 +20,7 @@ pub fn show(window: &KioskWindow, scenario: &Scenario, metrics_opt_in: bool) {
     let goals: Vec<SharedString> = scenario.goals.iter().map(|goal| goal.as_str().into()).collect();
     adapter.set_goals(ModelRc::from(Rc::new(VecModel::from(goals))));
     adapter.set_metrics_opt_in(metrics_opt_in);
-    // Pairing needs the signalling server, which this build does not have.
-    adapter.set_pairing_available(false);
-    adapter.set_pairing_code(SharedString::new());
+    adapter.set_pairing_available(remote);
     window.global::<Navigation>().set_screen(Screen::Consent);
 }
 

@@ -148,6 +148,10 @@ pub fn clear(window: &KioskWindow) {
     adapter.set_actor(0);
     adapter.set_title(SharedString::new());
     adapter.set_patient_name(SharedString::new());
+    adapter.set_invite_open(false);
+    adapter.set_invite_role(SharedString::new());
+    adapter.set_invite_code(SharedString::new());
+    adapter.set_invite_expires(SharedString::new());
 }
 
 fn peer_number(peer: PeerId) -> i32 {

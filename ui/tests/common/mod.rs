@@ -39,5 +39,6 @@ pub fn config() -> KioskConfig {
         version: "test".to_owned(),
         dark: false,
         metrics: None,
+        remote: None,
     }
 }

@@ -12,7 +12,10 @@ use rapport_ui::{KioskConfig, LabPin, MetricsRecorder};
 use serde::Serialize;
 use tracing::info;
 
+use rapport_signalling::TlsSource;
+
 use super::metrics::consent::{Consent, ConsentArgs};
+use super::remote::RemoteSettings;
 use crate::catalog;
 use crate::cli::{BenchArgs, ScreensArgs, ScreensTheme};
 
@@ -27,6 +30,7 @@ fn kiosk_config() -> KioskConfig {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         dark: false,
         metrics: None,
+        remote: None,
     }
 }
 
@@ -125,6 +129,27 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
         Err(_) => None,
     };
     config.dark = std::env::var("RAPPORT_THEME").is_ok_and(|theme| theme == "dark");
+    // Remote peers, when the station's configuration has a `[remote]` table.
+    let station = crate::config::StationConfig::load()
+        .context("while reading the station's configuration")?;
+    let mut _remote = None;
+    if let Some(remote) = station.remote {
+        let tls = match (remote.certificate, remote.key) {
+            (Some(certificate), Some(key)) => TlsSource::Files { certificate, key },
+            (None, None) => TlsSource::Generate,
+            _ => anyhow::bail!("[remote] needs both `certificate` and `key`, or neither"),
+        };
+        let settings = RemoteSettings {
+            listen: remote.listen,
+            tls,
+            ice_servers: remote.ice_servers,
+            video: false,
+        };
+        let (link, guard) = super::remote::start_for_kiosk(settings)
+            .context("while starting the remote peers' server")?;
+        config.remote = Some(link);
+        _remote = Some(guard);
+    }
     // A trainee who opts in on the consent screen has the session's aggregate recorded.
     config.metrics = Some(MetricsRecorder::new(|scenario, summary| {
         let args = ConsentArgs { consent_metrics: true, data_dir: None };

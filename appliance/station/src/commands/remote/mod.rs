@@ -9,6 +9,12 @@
 //! `pairing_code`, `remote_media` (a peer's connection state), `remote_level` (the kiosk
 //! output's level, or an actor's voice's) and `remote_error`.
 
+mod kiosk;
+mod relay;
+
+pub use kiosk::start as start_for_kiosk;
+pub use relay::RemoteSettings;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -16,16 +22,14 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use rapport_media::{Media, MediaConfig, MediaEvent};
+use rapport_media::{Media, MediaEvent};
 use rapport_privacy::SecretText;
 use rapport_session::{Event, Phase, Session, SessionEvent};
-use rapport_signalling::{
-    Config, Handle, Input, MediaCommand, PeerAction, Server, TlsSource, Upward,
-};
+use rapport_signalling::{Handle, Input, TlsSource, Upward};
 use rapport_wire::{PeerId, Role};
 use serde::Deserialize;
 use serde_json::json;
-use tracing::{info, warn};
+use tracing::info;
 
 use super::session::{LineReader, find, start};
 use crate::catalog;
@@ -45,9 +49,6 @@ enum Command {
     /// End the session.
     End,
 }
-
-/// How many lines the actor is offered at a time.
-const SUGGESTIONS: usize = 4;
 
 enum Incoming {
     Signalling(Upward),
@@ -71,25 +72,17 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
         _ => TlsSource::Generate,
     };
     let (incoming, inbox) = channel();
-    let (server, upward) =
-        Server::start(Config { listen, tls, ice_servers: args.remote_ice_server.clone() })
-            .context("while starting the signalling server")?;
-    forward(upward, incoming.clone(), Incoming::Signalling)?;
-    let (media_events, media_inbox) = channel();
-    let mut media_config = MediaConfig { video: args.remote_video, ..MediaConfig::default() };
-    if !listen.ip().is_unspecified() {
-        media_config.local_addresses.push(listen.ip().to_string());
-    }
-    media_config.stun_server =
-        args.remote_ice_server.iter().find(|u| u.starts_with("stun")).cloned();
-    media_config.turn_server =
-        args.remote_ice_server.iter().find(|u| u.starts_with("turn")).cloned();
-    let media = Media::start(media_config, media_events).context("while starting the media")?;
-    forward(media_inbox, incoming.clone(), Incoming::Media)?;
+    let settings = RemoteSettings {
+        listen,
+        tls,
+        ice_servers: args.remote_ice_server.clone(),
+        video: args.remote_video,
+    };
+    let relay::Remote { server, handle, media } =
+        relay::start(settings, &incoming, Incoming::Signalling, Incoming::Media)?;
     spawn_stdin(incoming)?;
 
     let mut out = SecretWriter::stdout().context("while opening stdout")?;
-    let handle = server.handle();
     line(
         &mut out,
         &json!({"event": "remote_listening", "url": server.url(), "fingerprint": server.fingerprint()}),
@@ -174,57 +167,23 @@ impl Station {
                 }),
             ),
             Upward::Peer(action) => {
-                let event = match action {
-                    PeerAction::Joined { peer, role } => {
-                        Event::PeerJoined { peer: session_peer(peer), role: session_role(role) }
-                    }
-                    PeerAction::Left { peer } => Event::PeerLeft { peer: session_peer(peer) },
-                    PeerAction::Nudge { peer, text } => Event::SupervisorNudge {
-                        peer: session_peer(peer),
-                        text: SecretText::copy_from(text.expose()),
-                    },
-                    PeerAction::TakeOver { peer } => Event::TakeOver { peer: session_peer(peer) },
-                    PeerAction::HandBack { peer } => Event::HandBack { peer: session_peer(peer) },
-                    PeerAction::Say { peer, line } => {
-                        // Puppeteering speaks for the patient: it takes the voice if needed.
-                        if self.voice.is_none() {
-                            self.engine(out, Event::TakeOver { peer: session_peer(peer) })?;
+                for event in relay::peer_events(action, self.voice) {
+                    let joined = match &event {
+                        Event::PeerJoined { role, .. } => Some(*role),
+                        _ => None,
+                    };
+                    self.engine(out, event)?;
+                    if joined.is_some_and(|r| r != rapport_session::Role::Observer) {
+                        for value in relay::brief(&self.session) {
+                            self.handle.send(Input::SessionEvent { event: value });
                         }
-                        Event::ActorSaid(SecretText::copy_from(line.expose()))
                     }
-                };
-                let joined = match &event {
-                    Event::PeerJoined { role, .. } => Some(*role),
-                    _ => None,
-                };
-                self.engine(out, event)?;
-                if joined.is_some_and(|r| r != rapport_session::Role::Observer) {
-                    self.brief(out)?;
                 }
                 Ok(())
             }
             Upward::Media(command) => {
-                match command {
-                    MediaCommand::Start { peer, role } => {
-                        if let Err(error) = self.media.add_peer(peer, role) {
-                            warn!(peer = peer.0, error = %error, "a peer's media could not start");
-                            line(
-                                out,
-                                &json!({"event": "remote_error", "peer": peer, "error": error.to_string()}),
-                            )?;
-                            self.handle.send(Input::Remove { peer });
-                        }
-                    }
-                    MediaCommand::Answer { peer, sdp } => {
-                        if let Err(error) = self.media.set_answer(peer, &sdp) {
-                            warn!(peer = peer.0, error = %error, "a peer's answer was refused");
-                            self.handle.send(Input::Remove { peer });
-                        }
-                    }
-                    MediaCommand::RemoteIce { peer, candidate, sdp_m_line_index } => {
-                        self.media.add_ice(peer, &candidate, sdp_m_line_index);
-                    }
-                    MediaCommand::Stop { peer } => self.media.remove_peer(peer),
+                if let Some(error) = relay::media_command(&self.media, &self.handle, command) {
+                    line(out, &json!({"event": "remote_error", "error": error}))?;
                 }
                 Ok(())
             }
@@ -232,26 +191,11 @@ impl Station {
     }
 
     fn media_event(&mut self, out: &mut impl Write, event: MediaEvent) -> anyhow::Result<()> {
-        match event {
-            MediaEvent::Offer { peer, sdp } => self.handle.send(Input::Offer { peer, sdp }),
-            MediaEvent::Ice { peer, candidate, sdp_m_line_index } => {
-                self.handle.send(Input::LocalIce { peer, candidate, sdp_m_line_index });
-            }
-            MediaEvent::State { peer, state } => {
-                line(out, &json!({"event": "remote_media", "peer": peer, "state": state}))?;
-            }
-            MediaEvent::Level { peer, rms_db } => {
-                let rms_db = if rms_db.is_finite() { rms_db } else { -200.0 };
-                line(out, &json!({"event": "remote_level", "peer": peer, "rms_db": rms_db}))?;
-            }
-            MediaEvent::Onset { .. } => {}
-            MediaEvent::Error { element } => {
-                line(out, &json!({"event": "remote_error", "error": "media", "element": element}))?;
-            }
+        match relay::media_event(&self.handle, event) {
+            Some(value) => line(out, &value),
+            None => Ok(()),
         }
-        Ok(())
     }
-
     /// Feeds the engine; a refused event is reported and the session goes on. After a patient's
     /// line, the actor gets fresh suggestions.
     fn engine(&mut self, out: &mut impl Write, event: Event) -> anyhow::Result<()> {
@@ -264,51 +208,13 @@ impl Station {
                     }
                 }
                 if events.iter().any(|e| matches!(e, SessionEvent::Patient { .. })) {
-                    self.suggestions(out)?;
+                    let suggestions = relay::suggestions(&self.session);
+                    self.handle.send(Input::SessionEvent { event: suggestions });
                 }
                 Ok(())
             }
             Err(error) => line(out, &json!({"event": "remote_error", "error": error.to_string()})),
         }
-    }
-
-    /// The scenario's brief and the patient's state, for a joining actor or supervisor.
-    fn brief(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
-        let scenario = self.session.scenario();
-        let brief = json!({
-            "event": "brief",
-            "title": scenario.title,
-            "setting": scenario.setting,
-            "brief": scenario.brief,
-            "goals": scenario.goals,
-            "patient": {"name": scenario.persona.name, "age": scenario.persona.age, "situation": scenario.persona.situation},
-        });
-        self.handle.send(Input::SessionEvent { event: brief });
-        let state = self.session.patient_state();
-        let goal = scenario.state.goal;
-        let state = json!({
-            "event": "state", "rapport": state.rapport, "resistance": state.resistance,
-            "progress": state.progress, "goal": goal, "mood": state.mood(),
-        });
-        self.handle.send(Input::SessionEvent { event: state });
-        self.suggestions(out)
-    }
-
-    /// Lines of the scenario that fit the patient's mood now, for the actor to pick from.
-    fn suggestions(&mut self, _out: &mut impl Write) -> anyhow::Result<()> {
-        let mood = self.session.patient_state().mood();
-        let scenario = self.session.scenario();
-        let mut lines: Vec<&str> = Vec::new();
-        for group in scenario.lines.iter().filter(|g| g.fits(mood) && !g.intent.is_bookend()) {
-            for text in &group.text {
-                if lines.len() < SUGGESTIONS && !lines.contains(&text.as_str()) {
-                    lines.push(text);
-                }
-            }
-        }
-        self.handle
-            .send(Input::SessionEvent { event: json!({"event": "suggestions", "lines": lines}) });
-        Ok(())
     }
 
     /// Ends the conversation, sends every peer away, and wipes.
@@ -329,18 +235,6 @@ impl Station {
     }
 }
 
-fn session_peer(peer: PeerId) -> rapport_session::PeerId {
-    rapport_session::PeerId(peer.0)
-}
-
-fn session_role(role: Role) -> rapport_session::Role {
-    match role {
-        Role::Actor => rapport_session::Role::Actor,
-        Role::Supervisor => rapport_session::Role::Supervisor,
-        Role::Observer => rapport_session::Role::Observer,
-    }
-}
-
 /// Prints the events and sends them to the peers whose role sees them.
 fn publish(out: &mut impl Write, handle: &Handle, events: &[SessionEvent]) -> anyhow::Result<()> {
     for event in events {
@@ -355,24 +249,6 @@ fn line(out: &mut impl Write, value: &serde_json::Value) -> anyhow::Result<()> {
     serde_json::to_writer(&mut *out, value).context("while writing an event")?;
     out.write_all(b"\n").context("while writing to stdout")?;
     out.flush().context("while writing to stdout")
-}
-
-fn forward<T: Send + 'static>(
-    from: Receiver<T>,
-    to: Sender<Incoming>,
-    wrap: fn(T) -> Incoming,
-) -> anyhow::Result<()> {
-    std::thread::Builder::new()
-        .name("remote-forward".into())
-        .spawn(move || {
-            for message in from {
-                if to.send(wrap(message)).is_err() {
-                    break;
-                }
-            }
-        })
-        .context("while starting a forwarding thread")?;
-    Ok(())
 }
 
 fn spawn_stdin(to: Sender<Incoming>) -> anyhow::Result<()> {
