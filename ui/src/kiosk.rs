@@ -212,6 +212,11 @@ impl Kiosk {
         adapter.set_invite_role(role_key(invitation.role).into());
         adapter.set_invite_code(invitation.code.as_str().into());
         adapter.set_invite_expires(minutes_and_seconds(invitation.valid_for).into());
+        if let Some(remote) = &state.remote {
+            // The page takes the code from after '#', which a browser never sends.
+            let address = format!("{}#{}", remote.address.url, invitation.code);
+            adapter.set_invite_qr(crate::qr::qr_image(&address).unwrap_or_default());
+        }
         adapter.set_invite_open(true);
         let left = invitation.valid_for;
         state.invitation = Some((invitation, left));
@@ -439,6 +444,7 @@ impl State {
         adapter.set_invite_role(SharedString::new());
         adapter.set_invite_code(SharedString::new());
         adapter.set_invite_expires(SharedString::new());
+        adapter.set_invite_qr(slint::Image::default());
     }
 
     /// Erases the session and every screen property that held its content; with `confirm`,

@@ -27,6 +27,7 @@ mod error;
 pub mod headless;
 mod intent;
 mod kiosk;
+mod qr;
 mod remote;
 mod run;
 pub mod screens;

@@ -144,12 +144,14 @@ fn the_trainee_invites_an_actor_sees_them_join_and_removes_them() {
     assert_eq!(adapter.get_invite_expires(), "5:00");
     assert_eq!(adapter.get_remote_url(), URL);
     assert_eq!(adapter.get_fingerprint(), FINGERPRINT);
+    assert!(adapter.get_invite_qr().size().width > 0, "a QR code of the page with the code");
     kiosk.advance(Duration::from_secs(30));
     assert_eq!(adapter.get_invite_expires(), "4:30", "the time left counts down");
 
     kiosk.feed(Event::PeerJoined { peer: PeerId(3), role: Role::Actor });
     assert!(!adapter.get_invite_open(), "the sheet closes once the actor is in");
     assert_eq!(adapter.get_invite_code(), "", "a used code leaves the screen");
+    assert_eq!(adapter.get_invite_qr().size().width, 0, "and so does its QR code");
     assert_eq!(adapter.get_peers().row_count(), 1);
     assert!(station.published().contains(&"peer_joined"));
 

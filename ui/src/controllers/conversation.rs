@@ -152,6 +152,7 @@ pub fn clear(window: &KioskWindow) {
     adapter.set_invite_role(SharedString::new());
     adapter.set_invite_code(SharedString::new());
     adapter.set_invite_expires(SharedString::new());
+    adapter.set_invite_qr(slint::Image::default());
 }
 
 fn peer_number(peer: PeerId) -> i32 {
