@@ -5,6 +5,7 @@ use rapport_session::SessionEvent;
 use zeroize::Zeroizing;
 
 use crate::remote::RemoteLink;
+use crate::voice::VoiceLink;
 
 /// What the kiosk needs from the station.
 #[derive(Debug, Default)]
@@ -27,6 +28,8 @@ pub struct KioskConfig {
     pub metrics: Option<MetricsRecorder>,
     /// The station's remote side, when it hosts peers (`None`: no invitations on the kiosk).
     pub remote: Option<RemoteLink>,
+    /// The station's voice (`None`: the trainee types).
+    pub voice: Option<VoiceLink>,
 }
 
 /// What a [`MetricsRecorder`] calls: the scenario and the session's summary event.

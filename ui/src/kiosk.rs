@@ -24,6 +24,7 @@ use crate::generated::{
 };
 use crate::intent::Intent;
 use crate::remote::{Invitation, RemoteLink, role_from_key, role_key};
+use crate::voice::VoiceLink;
 use slint::ComponentHandle as _;
 use slint::SharedString;
 
@@ -78,12 +79,26 @@ struct State {
     remote_live: bool,
     /// The pairing code on the invitation sheet and how long it stays valid.
     invitation: Option<(Invitation, Duration)>,
+    /// The station's voice, when the trainee speaks rather than types.
+    voice: Option<VoiceLink>,
+}
+
+/// Where a batch of the engine's events came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The session's start: the voice gets the opening with `start`.
+    Opening,
+    /// The voice itself: it has the events already.
+    Voice,
+    /// A touch, a tick or a remote peer.
+    Elsewhere,
 }
 
 impl Kiosk {
     /// Wires `window`'s adapters to a new kiosk and shows the attract screen.
     pub fn new(window: &KioskWindow, mut config: KioskConfig) -> Kiosk {
         let remote = config.remote.take();
+        let voice = config.voice.take();
         let next_seed = config.seed.unwrap_or_else(random_seed);
         window.global::<Theme>().set_dark(config.dark);
         let state = State {
@@ -101,6 +116,7 @@ impl Kiosk {
             remote,
             remote_live: false,
             invitation: None,
+            voice,
         };
         let kiosk = Kiosk { state: Rc::new(RefCell::new(state)) };
         THIS_THREAD.with(|this| *this.borrow_mut() = Rc::downgrade(&kiosk.state));
@@ -220,6 +236,52 @@ impl Kiosk {
         adapter.set_invite_open(true);
         let left = invitation.valid_for;
         state.invitation = Some((invitation, left));
+    }
+
+    /// What the station's voice heard, for the session: the trainee's utterance with its timing,
+    /// the patient's voice timing, the end at the close of the input. The screen shows the
+    /// answer, which also goes back to the voice. Without a session, the conversation is over.
+    pub fn spoken(&self, event: Event) -> Result<Vec<SessionEvent>, SessionError> {
+        let Some(window) = self.window() else { return Err(SessionError::Ended) };
+        let mut state = self.state.borrow_mut();
+        let Some(session) = state.session.as_mut() else { return Err(SessionError::Ended) };
+        let speech = matches!(event, Event::TraineeSpoke { .. });
+        let events = session.handle(event)?;
+        if speech {
+            // Someone is talking to the station: the kiosk is not idle.
+            state.idle = Duration::ZERO;
+            window.global::<ConversationAdapter>().set_live_caption(SharedString::new());
+        }
+        state.show(&window, &events, Source::Voice);
+        Ok(events)
+    }
+
+    /// The code the running session would give `text` now, for the voice's early code.
+    pub fn preview_code(&self, text: &SecretText) -> Option<rapport_coding::Code> {
+        self.state.borrow().session.as_ref().map(|session| session.preview_code(text))
+    }
+
+    /// The station stopped hearing the trainee (the microphone failed or is missing): the
+    /// conversation goes on by typing, and the screen says so.
+    pub fn voice_lost(&self) {
+        let Some(window) = self.window() else { return };
+        let adapter = window.global::<ConversationAdapter>();
+        adapter.set_listening(false);
+        adapter.set_live_caption(SharedString::new());
+        if self.state.borrow().session.is_some() {
+            adapter.set_input_error("voice".into());
+        }
+    }
+
+    /// What the trainee is saying, while they say it; empty clears it.
+    pub fn show_live_caption(&self, text: &SecretText) {
+        let Some(window) = self.window() else { return };
+        let mut state = self.state.borrow_mut();
+        if state.session.is_none() {
+            return;
+        }
+        state.idle = Duration::ZERO;
+        window.global::<ConversationAdapter>().set_live_caption(text.expose().into());
     }
 
     /// Time passed: the session hears it as a tick, and a kiosk left alone wipes itself and goes
@@ -351,6 +413,7 @@ impl State {
         self.conversation = Some(ConversationController::start(window, &scenario));
         let adapter = window.global::<ConversationAdapter>();
         adapter.set_remote(self.remote.is_some());
+        adapter.set_listening(self.voice.is_some());
         if let (Some(remote), Some(session)) = (&self.remote, &self.session) {
             adapter.set_remote_url(remote.address.url.as_str().into());
             adapter.set_fingerprint(remote.address.fingerprint.as_str().into());
@@ -360,7 +423,10 @@ impl State {
         // The marker the trainee sees all session long: does this one count in the statistics?
         let counted = self.metrics_opt_in && self.config.metrics.is_some();
         window.global::<ConversationAdapter>().set_counted(counted);
-        self.show(window, events);
+        self.show(window, &events, Source::Opening);
+        if let Some(voice) = &self.voice {
+            voice.session().start(&events);
+        }
     }
 
     fn say(&mut self, window: &KioskWindow, line: SecretText) {
@@ -370,7 +436,7 @@ impl State {
                 if let Some(controller) = &self.conversation {
                     controller.line_taken(window);
                 }
-                self.show(window, events);
+                self.show(window, &events, Source::Elsewhere);
             }
             Err(error) => {
                 let problem = match error {
@@ -388,21 +454,25 @@ impl State {
     fn feed(&mut self, window: &KioskWindow, event: Event) {
         let Some(session) = self.session.as_mut() else { return };
         match session.handle(event) {
-            Ok(events) => self.show(window, events),
+            Ok(events) => self.show(window, &events, Source::Elsewhere),
             // The station confirms a removal the trainee already made.
             Err(SessionError::UnknownPeer(_)) => debug!("an event named a peer that has left"),
             Err(error) => warn!(error = %error, "the session refused an event"),
         }
     }
 
-    /// Hands the engine's events to the controllers.
-    fn show(&mut self, window: &KioskWindow, events: Vec<SessionEvent>) {
-        self.publish(&events);
+    /// Hands the engine's events to the controllers, the remote peers and, when they did not
+    /// come from it, the station's voice.
+    fn show(&mut self, window: &KioskWindow, events: &[SessionEvent], from: Source) {
+        self.publish(events);
+        if let (Some(voice), Source::Elsewhere) = (&self.voice, from) {
+            voice.session().elsewhere(events);
+        }
         for event in events {
             if let Some(controller) = &self.conversation {
-                controller.apply(window, &event);
+                controller.apply(window, event);
             }
-            match &event {
+            match event {
                 SessionEvent::Summary(result) => {
                     let unlocked = match &self.chosen {
                         Some(scenario) => {
@@ -414,7 +484,7 @@ impl State {
                     if let (true, Some(scenario), Some(recorder)) =
                         (self.metrics_opt_in, &self.chosen, self.config.metrics.as_mut())
                     {
-                        recorder.record(scenario, &event);
+                        recorder.record(scenario, event);
                     }
                     summary::show(window, result, unlocked);
                 }
@@ -450,6 +520,9 @@ impl State {
     /// Erases the session and every screen property that held its content; with `confirm`,
     /// shows the wipe confirmation.
     fn wipe(&mut self, window: &KioskWindow, confirm: bool) {
+        if let (Some(voice), true) = (&self.voice, self.session.is_some()) {
+            voice.session().stop();
+        }
         if let Some(mut session) = self.session.take() {
             match session.handle(Event::Wipe) {
                 Ok(events) => {

@@ -31,6 +31,7 @@ mod qr;
 mod remote;
 mod run;
 pub mod screens;
+mod voice;
 
 pub use config::{KioskConfig, LabPin, MetricsRecorder};
 pub use error::UiError;
@@ -39,3 +40,4 @@ pub use intent::Intent;
 pub use kiosk::{IDLE_TIMEOUT, Kiosk, WIPED_SCREEN_TIME, post_to_kiosk};
 pub use remote::{Invitation, RemoteAddress, RemoteLink, RemotePeers};
 pub use run::{HAS_SCREEN_BACKEND, run_kiosk};
+pub use voice::{SpokenSession, VoiceLink};

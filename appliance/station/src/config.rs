@@ -25,6 +25,37 @@ struct ConfigFile {
     scenarios: Option<PathBuf>,
     memory_lock: Option<MemoryLockSetting>,
     remote: Option<RemoteConfig>,
+    speech: Option<SpeechConfig>,
+}
+
+/// `[speech]`: the kiosk listens to the trainee and voices the patient.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SpeechConfig {
+    /// The microphone, as ALSA names it.
+    #[serde(default = "default_device")]
+    pub microphone: String,
+    /// The loudspeaker, as ALSA names it.
+    #[serde(default = "default_device")]
+    pub speaker: String,
+    /// The recogniser: `tiny_en` (the default) or `base`.
+    #[serde(default)]
+    pub whisper: WhisperChoice,
+}
+
+/// Which Whisper model the kiosk listens with.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WhisperChoice {
+    /// Whisper tiny.en: fast enough for conversation on the device's CPU.
+    #[default]
+    TinyEn,
+    /// Whisper base: more accurate, slower.
+    Base,
+}
+
+fn default_device() -> String {
+    "default".to_owned()
 }
 
 /// `[remote]`: the kiosk hosts remote peers (actor, supervisor, observer) from browsers.
@@ -62,6 +93,9 @@ pub struct StationConfig {
     /// Remote peers, when the lab wants them (the whole `[remote]` table of the overlay
     /// replaces the base's).
     pub remote: Option<RemoteConfig>,
+    /// Speech, when the kiosk has a microphone and a loudspeaker (the overlay's `[speech]`
+    /// table replaces the base's).
+    pub speech: Option<SpeechConfig>,
 }
 
 impl StationConfig {
@@ -88,6 +122,7 @@ impl StationConfig {
                 MemoryLockSetting::BestEffort => MemoryLock::BestEffort,
             },
             remote: overlay.remote.or(base.remote),
+            speech: overlay.speech.or(base.speech),
         })
     }
 }
@@ -166,6 +201,20 @@ mod tests {
             .expect("writing");
         let error = StationConfig::load_from(&base).expect_err("invalid").to_string();
         assert!(error.contains("station.toml:2:"), "{error}");
+    }
+
+    #[test]
+    fn speech_has_defaults_for_every_key() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let base = dir.path().join("station.toml");
+        std::fs::write(&base, "data_dir = \"/nonexistent\"\n[speech]\n").expect("writing");
+        let speech = StationConfig::load_from(&base).expect("valid").speech.expect("speech on");
+        assert_eq!(speech.microphone, "default");
+        assert_eq!(speech.whisper, WhisperChoice::TinyEn);
+        std::fs::write(&base, "data_dir = \"/nonexistent\"\n[speech]\nwhisper = \"large\"\n")
+            .expect("writing");
+        let error = StationConfig::load_from(&base).expect_err("invalid").to_string();
+        assert!(error.contains("station.toml:3:"), "{error}");
     }
 
     #[test]

@@ -11,6 +11,9 @@ mod secret_io;
 mod spoken;
 mod systemd;
 
+#[cfg(test)]
+mod kiosk_tests;
+
 use std::process::ExitCode;
 
 use clap::Parser;

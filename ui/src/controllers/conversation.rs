@@ -47,6 +47,7 @@ impl ConversationController {
         adapter.set_actor(0);
         adapter.set_draft(SharedString::new());
         adapter.set_input_error(SharedString::new());
+        adapter.set_live_caption(SharedString::new());
         window.global::<Navigation>().set_screen(Screen::Conversation);
         controller
     }
@@ -153,6 +154,7 @@ pub fn clear(window: &KioskWindow) {
     adapter.set_invite_code(SharedString::new());
     adapter.set_invite_expires(SharedString::new());
     adapter.set_invite_qr(slint::Image::default());
+    adapter.set_live_caption(SharedString::new());
 }
 
 fn peer_number(peer: PeerId) -> i32 {

@@ -40,5 +40,6 @@ pub fn config() -> KioskConfig {
         dark: false,
         metrics: None,
         remote: None,
+        voice: None,
     }
 }

@@ -5,7 +5,7 @@ mod code;
 mod demo;
 mod headless;
 pub(crate) mod metrics;
-mod remote;
+pub(crate) mod remote;
 mod remote_bench;
 mod scenarios;
 mod screens;
@@ -86,8 +86,10 @@ fn harden_for(models: Models) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The kiosk itself: the touchscreen UI (audio and remote peers are still to come).
+/// The kiosk itself: the touchscreen UI, with speech and remote peers as its configuration says.
 fn kiosk() -> anyhow::Result<ExitCode> {
-    harden()?;
+    // A malformed configuration is reported by the kiosk's own start; here only speech matters.
+    let speech = crate::config::StationConfig::load().is_ok_and(|config| config.speech.is_some());
+    harden_for(if speech { Models::Speech } else { Models::None })?;
     screens::kiosk()
 }

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use rapport_speech::asr::WhisperModel;
 use rapport_ui::screens::{SIZES, ThemeChoice};
 use rapport_ui::{KioskConfig, LabPin, MetricsRecorder};
 use serde::Serialize;
-use tracing::info;
+use tracing::{info, warn};
 
 use rapport_signalling::TlsSource;
 
@@ -18,6 +19,8 @@ use super::metrics::consent::{Consent, ConsentArgs};
 use super::remote::RemoteSettings;
 use crate::catalog;
 use crate::cli::{BenchArgs, ScreensArgs, ScreensTheme};
+use crate::config::WhisperChoice;
+use crate::spoken::kiosk::Devices;
 
 /// The kiosk's setup from the built-in catalog and the environment.
 fn kiosk_config() -> KioskConfig {
@@ -31,6 +34,7 @@ fn kiosk_config() -> KioskConfig {
         dark: false,
         metrics: None,
         remote: None,
+        voice: None,
     }
 }
 
@@ -149,6 +153,24 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
             .context("while starting the remote peers' server")?;
         config.remote = Some(link);
         _remote = Some(guard);
+    }
+    // The trainee's voice, when the station's configuration has a `[speech]` table and the
+    // models are in place; without them the trainee types, and the journal says why.
+    if let Some(speech) = station.speech {
+        match crate::spoken::models::store() {
+            Ok(store) => {
+                let whisper = match speech.whisper {
+                    WhisperChoice::TinyEn => WhisperModel::TinyEn,
+                    WhisperChoice::Base => WhisperModel::Base,
+                };
+                let devices =
+                    Devices::Alsa { microphone: speech.microphone, speaker: speech.speaker };
+                config.voice = Some(crate::spoken::kiosk::start(store, whisper, devices)?);
+            }
+            Err(error) => {
+                warn!(error = %format!("{error:#}"), "the kiosk runs without speech");
+            }
+        }
     }
     // A trainee who opts in on the consent screen has the session's aggregate recorded.
     config.metrics = Some(MetricsRecorder::new(|scenario, summary| {

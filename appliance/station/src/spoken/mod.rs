@@ -15,6 +15,7 @@
 //! Time is the input's: positions are 16 kHz samples since the conversation began, so a file
 //! plays out exactly as a microphone would have heard it, however fast the machine is.
 
+pub mod kiosk;
 pub mod models;
 pub mod report;
 mod run;
@@ -96,6 +97,41 @@ struct Early {
     compute_ms: f64,
 }
 
+/// The session engine as a spoken conversation reaches it: the engine itself, or (on the kiosk)
+/// the session the touchscreen holds, reached from the conversation's thread.
+pub trait Engine {
+    /// Feeds one event; returns what the engine answered.
+    fn handle(&mut self, event: Event) -> Result<Vec<SessionEvent>, SessionError>;
+    /// The code `text` would get now, without taking it (`None` when the session is gone).
+    fn preview_code(&self, text: &SecretText) -> Option<Code>;
+    /// What happened to the session other than through this conversation (a typed line, the
+    /// trainee's "End", the idle wipe), for the conversation to voice or to stop on.
+    fn elsewhere(&mut self) -> Vec<Aside> {
+        Vec::new()
+    }
+}
+
+impl Engine for Session {
+    fn handle(&mut self, event: Event) -> Result<Vec<SessionEvent>, SessionError> {
+        Session::handle(self, event)
+    }
+
+    fn preview_code(&self, text: &SecretText) -> Option<Code> {
+        Some(Session::preview_code(self, text))
+    }
+}
+
+/// Something that happened to the session away from the conversation's own audio.
+#[derive(Debug)]
+pub enum Aside {
+    /// A line the patient says (the patient answered a typed line, or spoke first).
+    PatientSays(SecretText),
+    /// The conversation ended: the patient finishes the line being said, then the loop stops.
+    Ended,
+    /// The session was wiped: the patient stops at once and the loop stops.
+    Hush,
+}
+
 /// The models a spoken session needs.
 pub struct Ears {
     /// Voice activity and endpointing.
@@ -106,7 +142,7 @@ pub struct Ears {
 
 /// One spoken session: the engine, the models, the stage, the clock.
 pub struct Conversation<'s> {
-    session: Session,
+    session: Box<dyn Engine + 's>,
     ears: Ears,
     voice: Box<dyn Voice + Send>,
     stage: &'s mut dyn Stage,
@@ -141,7 +177,7 @@ impl std::fmt::Debug for Conversation<'_> {
 impl<'s> Conversation<'s> {
     /// A conversation around a started `session`, whose opening events are `opening`.
     pub fn new(
-        session: Session,
+        session: impl Engine + 's,
         ears: Ears,
         voice: Box<dyn Voice + Send>,
         stage: &'s mut dyn Stage,
@@ -149,7 +185,7 @@ impl<'s> Conversation<'s> {
         captions: bool,
     ) -> Self {
         Self {
-            session,
+            session: Box::new(session),
             ears,
             voice,
             stage,
@@ -218,7 +254,14 @@ impl<'s> Conversation<'s> {
         self.stage.heard(&frame);
         self.clock = frame.end();
         self.playback(report)?;
+        for aside in self.session.elsewhere() {
+            self.aside(aside)?;
+        }
         self.say_ahead(report)?;
+        if self.ended {
+            // Only the patient's last words are left to play.
+            return Ok(());
+        }
         let events = self.ears.listener.push(samples).context("while listening")?;
         for event in events {
             self.listened(event, report)?;
@@ -239,6 +282,29 @@ impl<'s> Conversation<'s> {
             }
         }
         Ok(())
+    }
+
+    fn aside(&mut self, aside: Aside) -> anyhow::Result<()> {
+        match aside {
+            Aside::PatientSays(line) => {
+                self.to_say.extend(sentences(line.expose()).map(SecretText::copy_from));
+            }
+            Aside::Ended => self.ended = true,
+            Aside::Hush => {
+                self.ended = true;
+                self.to_say.clear();
+                self.stage.stop().context("while stopping the patient")?;
+                while self.stage.poll_event().context("while stopping the patient")?.is_some() {}
+                self.queued = 0;
+                self.patient_from = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives the models back, for the next conversation.
+    pub fn into_models(self) -> (Ears, Box<dyn Voice + Send>) {
+        (self.ears, self.voice)
     }
 
     /// One frame of silence on the input: the trainee is waiting for the patient.
@@ -359,7 +425,9 @@ impl<'s> Conversation<'s> {
                 let code = self.session.preview_code(&text);
                 let compute_ms = elapsed_ms(paused);
                 self.early = Some(Early { span, text, compute_ms });
-                report(Heard::EarlyCode(code))?;
+                if let Some(code) = code {
+                    report(Heard::EarlyCode(code))?;
+                }
             }
             ListenEvent::Ended { audio, span, .. } => {
                 let decided = Instant::now();

@@ -215,7 +215,3 @@ fn post(action: impl FnOnce(&rapport_ui::Kiosk) + Send + 'static) {
         debug!("the kiosk's event loop has stopped; a remote event was dropped");
     }
 }
-
-#[cfg(test)]
-#[path = "kiosk_tests.rs"]
-mod tests;

@@ -1,8 +1,12 @@
-//! The kiosk with its real remote side: the touchscreen on the headless platform, the signalling
-//! server and the media on 127.0.0.1, and a peer's WebSocket over TLS. A code drawn from the
-//! kiosk admits the peer, who appears beside the patient and receives the session; the trainee
-//! removes them and their connection is closed; a nudge reaches the kiosk's screen.
-//! (The browser end to end, with audio, is `tests/remote_browser.rs`.)
+//! The kiosk with the station's real parts behind it, on the headless platform (one per process,
+//! so one test runs both parts in turn):
+//!
+//! - remote peers: the signalling server and the media on 127.0.0.1, and a peer's WebSocket over
+//!   TLS. A code drawn from the kiosk admits the peer, who appears beside the patient and receives
+//!   the session; a nudge reaches the kiosk's screen; the trainee removes them and their
+//!   connection is closed. (The browser end to end, with audio, is `tests/remote_browser.rs`.)
+//! - the trainee's voice: the real models hear the bundled demo recording; the kiosk shows each
+//!   utterance transcribed and coded and the patient's answers, until the trainee taps "End".
 
 #![allow(clippy::unwrap_used, reason = "a test fails loudly on any broken step")]
 
@@ -14,12 +18,13 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use rapport_session::Role;
 use rapport_signalling::TlsSource;
 use rapport_ui::headless::Headless;
-use rapport_ui::{ConversationAdapter, Intent, Kiosk, KioskConfig, KioskWindow};
+use rapport_ui::{ConversationAdapter, Intent, Kiosk, KioskConfig, KioskWindow, Screen};
 use rapport_wire::{RemovedReason, ServerMessage, parse_server};
 use slint::{ComponentHandle as _, Model as _};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::RemoteSettings;
+use crate::commands::remote::{RemoteSettings, start_for_kiosk};
+use crate::spoken::kiosk::Devices;
 
 /// How long one step may take before the test gives up (a hang guard, not a measurement).
 const STEP: Duration = Duration::from_secs(30);
@@ -27,11 +32,15 @@ const STEP: Duration = Duration::from_secs(30);
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>;
 
-/// Runs what the hub posted to the UI thread until `done` holds.
+/// Runs what the station's threads posted to the UI thread until `done` holds.
 fn pump_until(headless: &Headless, what: &str, done: impl Fn() -> bool) {
+    pump_for(headless, STEP, what, done);
+}
+
+fn pump_for(headless: &Headless, limit: Duration, what: &str, done: impl Fn() -> bool) {
     let start = Instant::now();
     while !done() {
-        assert!(start.elapsed() < STEP, "gave up waiting: {what}");
+        assert!(start.elapsed() < limit, "gave up waiting: {what}");
         if headless.run_posted() == 0 {
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -78,9 +87,14 @@ async fn next_matching<T>(
 }
 
 #[test]
-fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed() {
+fn the_kiosk_hosts_remote_peers_and_hears_the_trainee() {
     let headless = Headless::install().unwrap();
     headless.set_size(1280, 800);
+    a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed(&headless);
+    the_trainee_speaks_and_the_kiosk_shows_each_utterance_coded_and_answered(&headless);
+}
+
+fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed(headless: &Headless) {
     let folder = tempfile::tempdir().unwrap();
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
     let (certificate, key) = (folder.path().join("cert.pem"), folder.path().join("key.pem"));
@@ -92,7 +106,7 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed() {
         ice_servers: Vec::new(),
         video: false,
     };
-    let (link, _remote) = super::start(settings).unwrap();
+    let (link, _remote) = start_for_kiosk(settings).unwrap();
     let address: SocketAddr =
         link.address.url.trim_start_matches("https://").trim_end_matches('/').parse().unwrap();
     assert_eq!(link.address.fingerprint.len(), 32 * 3 - 1, "a SHA-256 fingerprint to compare");
@@ -119,7 +133,7 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed() {
     assert!(adapter.get_remote(), "the kiosk offers invitations");
 
     kiosk.handle(Intent::Invite(Role::Supervisor));
-    pump_until(&headless, "the code on the kiosk", || !adapter.get_invite_code().is_empty());
+    pump_until(headless, "the code on the kiosk", || !adapter.get_invite_code().is_empty());
     let code = adapter.get_invite_code().to_string();
     assert_eq!(adapter.get_invite_role(), "supervisor");
 
@@ -131,7 +145,7 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed() {
         ServerMessage::Welcome { peer, role: rapport_wire::Role::Supervisor, .. } => Some(peer),
         _ => None,
     }));
-    pump_until(&headless, "the supervisor beside the patient", || {
+    pump_until(headless, "the supervisor beside the patient", || {
         adapter.get_peers().row_count() == 1
     });
     assert_eq!(adapter.get_invite_code(), "", "the used code left the screen");
@@ -145,7 +159,7 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed() {
     // A nudge from the supervisor's page appears on the kiosk.
     let nudge = r#"{"type":"nudge","text":"Try a reflection before the next question."}"#;
     runtime.block_on(socket.send(Message::text(nudge))).unwrap();
-    pump_until(&headless, "the nudge on the kiosk", || {
+    pump_until(headless, "the nudge on the kiosk", || {
         adapter.get_nudge() == "Try a reflection before the next question."
     });
 
@@ -159,6 +173,52 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed() {
 
     // The session ends and is wiped with the peers' side told.
     kiosk.handle(Intent::End);
+    kiosk.handle(Intent::Finish);
+    headless.run_posted();
+    assert!(!kiosk.has_session());
+}
+
+/// Trainee lines (transcribed and coded) and patient lines on the conversation screen.
+fn lines_on_screen(adapter: &ConversationAdapter<'_>) -> (usize, usize) {
+    let captions = adapter.get_captions();
+    let trainee = captions.iter().filter(|c| c.from_trainee && c.coded && !c.text.is_empty());
+    let patient = captions.iter().filter(|c| !c.from_trainee && !c.text.is_empty());
+    (trainee.count(), patient.count())
+}
+
+fn the_trainee_speaks_and_the_kiosk_shows_each_utterance_coded_and_answered(headless: &Headless) {
+    let store = crate::spoken::models::store().expect("the speech models (models/fetch)");
+    let recording =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/alcohol-weekend-trainee.flac");
+    let voice = crate::spoken::kiosk::start(
+        store,
+        rapport_speech::asr::WhisperModel::TinyEn,
+        Devices::Recording(recording),
+    )
+    .unwrap();
+    let config = KioskConfig {
+        catalog: crate::catalog::builtin().catalog,
+        seed: Some(1),
+        voice: Some(voice),
+        ..KioskConfig::default()
+    };
+    let window = KioskWindow::new().unwrap();
+    let kiosk = Kiosk::new(&window, config);
+    kiosk.handle(Intent::Begin);
+    kiosk.handle(Intent::Choose(crate::catalog::DEFAULT_SCENARIO.to_owned()));
+    kiosk.handle(Intent::Start);
+    let adapter = window.global::<ConversationAdapter>();
+    assert!(adapter.get_listening(), "the kiosk says it listens");
+    assert_eq!(lines_on_screen(&adapter), (0, 1), "the patient speaks first");
+
+    // Loading the models and hearing three utterances takes a while on two cores.
+    pump_for(headless, Duration::from_secs(300), "three utterances coded and answered", || {
+        let (trainee, patient) = lines_on_screen(&adapter);
+        trainee >= 3 && patient >= 4
+    });
+    assert_ne!(adapter.get_input_error(), "voice", "the voice kept working");
+    kiosk.handle(Intent::End);
+    assert_eq!(kiosk.screen(), Screen::Summary);
     kiosk.handle(Intent::Finish);
     headless.run_posted();
     assert!(!kiosk.has_session());
