@@ -250,7 +250,7 @@ impl Kiosk {
         if speech {
             // Someone is talking to the station: the kiosk is not idle.
             state.idle = Duration::ZERO;
-            window.global::<ConversationAdapter>().set_live_caption(SharedString::new());
+            conversation::clear_live(&window);
         }
         state.show(&window, &events, Source::Voice);
         Ok(events)
@@ -267,10 +267,23 @@ impl Kiosk {
         let Some(window) = self.window() else { return };
         let adapter = window.global::<ConversationAdapter>();
         adapter.set_listening(false);
-        adapter.set_live_caption(SharedString::new());
+        conversation::clear_live(&window);
         if self.state.borrow().session.is_some() {
             adapter.set_input_error("voice".into());
         }
+    }
+
+    /// The code of what the trainee said up to a pause, shown before the utterance is surely
+    /// over; the transcript and the engine's code replace it.
+    pub fn show_early_code(&self, code: rapport_coding::Code) {
+        let Some(window) = self.window() else { return };
+        if self.state.borrow().session.is_none() {
+            return;
+        }
+        let adapter = window.global::<ConversationAdapter>();
+        adapter.set_early_label(code.label.as_str().into());
+        adapter.set_early_confidence(code.confidence);
+        adapter.set_early_uncertain(code.confidence < rapport_coding::UNCERTAIN_BELOW);
     }
 
     /// What the trainee is saying, while they say it; empty clears it.

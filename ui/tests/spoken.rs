@@ -76,11 +76,15 @@ fn the_voice_follows_the_conversation_and_what_it_hears_is_shown_coded() {
 
     kiosk.show_live_caption(&SecretText::copy_from("how have the weekends"));
     assert_eq!(adapter.get_live_caption(), "how have the weekends");
+    let early = rapport_coding::Code::new(rapport_coding::Label::OpenQuestion, 0.9);
+    kiosk.show_early_code(early);
+    assert_eq!(adapter.get_early_label(), "open_question", "the code shows at the pause");
     let timing = SpeechTiming { started_ms: 4_000, ended_ms: 6_500, interrupted: false };
     let text = SecretText::copy_from("How have the weekends been for you lately?");
     let events = kiosk.spoken(Event::TraineeSpoke { text, timing }).expect("taken");
     assert!(events.iter().any(|e| kind(e) == "patient"), "the voice gets the patient's answer");
     assert_eq!(adapter.get_live_caption(), "", "the caption gives way to the transcript");
+    assert_eq!(adapter.get_early_label(), "", "and the early code to the engine's");
     let captions = adapter.get_captions();
     let said = captions.iter().find(|c| c.from_trainee).expect("the utterance on screen");
     assert!(said.coded && said.label == "open_question", "coded: {}", said.label);

@@ -47,7 +47,7 @@ impl ConversationController {
         adapter.set_actor(0);
         adapter.set_draft(SharedString::new());
         adapter.set_input_error(SharedString::new());
-        adapter.set_live_caption(SharedString::new());
+        clear_live(window);
         window.global::<Navigation>().set_screen(Screen::Conversation);
         controller
     }
@@ -154,7 +154,16 @@ pub fn clear(window: &KioskWindow) {
     adapter.set_invite_code(SharedString::new());
     adapter.set_invite_expires(SharedString::new());
     adapter.set_invite_qr(slint::Image::default());
+    clear_live(window);
+}
+
+/// Takes what the trainee is saying off the screen: its words and its early code.
+pub fn clear_live(window: &KioskWindow) {
+    let adapter = window.global::<ConversationAdapter>();
     adapter.set_live_caption(SharedString::new());
+    adapter.set_early_label(SharedString::new());
+    adapter.set_early_confidence(0.0);
+    adapter.set_early_uncertain(false);
 }
 
 fn peer_number(peer: PeerId) -> i32 {

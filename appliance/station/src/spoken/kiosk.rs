@@ -184,12 +184,16 @@ fn open(devices: &Devices) -> anyhow::Result<Opened> {
     }
 }
 
-/// What the conversation reports, for the touchscreen: the live caption. The session's own
-/// events are on the screen already; the rest is timing.
+/// What the conversation reports, for the touchscreen: the live caption and the early code. The
+/// session's own events are on the screen already; the rest is timing.
 fn heard(heard: Heard<'_>) -> anyhow::Result<()> {
-    if let Heard::Caption(text) = heard {
-        let text = SecretText::copy_from(text.expose());
-        post(move |kiosk| kiosk.show_live_caption(&text));
+    match heard {
+        Heard::Caption(text) => {
+            let text = SecretText::copy_from(text.expose());
+            post(move |kiosk| kiosk.show_live_caption(&text));
+        }
+        Heard::EarlyCode(code) => post(move |kiosk| kiosk.show_early_code(code)),
+        _ => {}
     }
     Ok(())
 }
