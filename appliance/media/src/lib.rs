@@ -7,8 +7,10 @@
 //!                                  └─► to actors   actor's voice ─► level ─┘
 //! ```
 //!
-//! - The station source stands for the trainee's microphone and the patient's voice (a test
-//!   tone until the speech pipeline lands); actors hear it, so they never hear themselves.
+//! - The station source is what the kiosk hears and says: with [`StationSource::Fed`], the
+//!   trainee's microphone and the patient's voice, pushed by the station through a
+//!   [`StationFeed`]; without speech, a test tone (or ticks, for the latency bench). Actors hear
+//!   it, so they never hear themselves.
 //! - An actor's voice is decoded, measured and mixed into the kiosk's output, which supervisors
 //!   and observers hear: both sides of the conversation.
 //! - With [`MediaConfig::video`], a live test pattern (standing for the kiosk's camera) goes to
@@ -37,13 +39,91 @@ pub const DEFAULT_LATENCY_MS: u32 = 50;
 /// How often the levels of the kiosk output and of each actor's voice are reported.
 pub const LEVEL_INTERVAL: Duration = Duration::from_millis(250);
 
-/// What the station plays into the session's audio until the speech pipeline provides it.
+/// What the station plays into the session's audio.
 #[derive(Clone, Debug)]
 pub enum StationSource {
-    /// A sine tone at this frequency (Hz).
+    /// A sine tone at this frequency (Hz): a station that does not listen (typed sessions).
     Tone(f64),
     /// Short ticks once a second (for latency measurements).
     Ticks,
+    /// The conversation itself, pushed through [`Media::station_feed`] as 16 kHz mono.
+    Fed,
+}
+
+/// The sample rate a [`StationFeed`] takes.
+pub const FEED_RATE: u32 = 16_000;
+
+/// Where the station pushes the conversation's audio for the peers: the trainee's microphone
+/// mixed with the patient's voice, 16 kHz mono, as it happens. Cheap to clone.
+#[derive(Clone)]
+pub struct StationFeed {
+    source: gst::Element,
+    /// When the station last pushed, in ms of the feed's own clock (see [`StationFeed::keep_alive`]).
+    last_push: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Without a push for this long, the feed fills in silence.
+const FEED_IDLE: Duration = Duration::from_millis(60);
+/// The silence it fills in at a time.
+const FEED_SILENCE: Duration = Duration::from_millis(20);
+
+impl StationFeed {
+    /// Pushes the next stretch of the conversation; it is stamped with the pipeline's clock on
+    /// arrival, so push it as it is heard.
+    pub fn push(&self, samples: &[f32]) {
+        if samples.is_empty() {
+            return;
+        }
+        self.last_push.store(feed_clock_ms(), Ordering::Relaxed);
+        if self.send(samples) != gst::FlowReturn::Ok {
+            tracing::debug!("the station feed refused a buffer (the pipeline is stopping)");
+        }
+    }
+
+    /// While nobody pushes (before a conversation, between two, when the microphone fails),
+    /// fills in silence, so the stream goes on and a joining peer's connection can negotiate.
+    /// Stops when the pipeline stops taking it.
+    fn keep_alive(&self) -> Result<(), MediaError> {
+        let weak = self.source.downgrade();
+        let last_push = Arc::clone(&self.last_push);
+        let silence = vec![0.0f32; (FEED_RATE as usize) * FEED_SILENCE.as_millis() as usize / 1000];
+        std::thread::Builder::new()
+            .name("station-feed".into())
+            .spawn(move || {
+                while let Some(source) = weak.upgrade() {
+                    let idle = feed_clock_ms().saturating_sub(last_push.load(Ordering::Relaxed));
+                    if idle >= FEED_IDLE.as_millis() as u64 {
+                        let feed = StationFeed { source, last_push: Arc::clone(&last_push) };
+                        if feed.send(&silence) != gst::FlowReturn::Ok {
+                            break;
+                        }
+                    } else {
+                        drop(source);
+                    }
+                    std::thread::sleep(FEED_SILENCE);
+                }
+            })
+            .map_err(|e| MediaError::Pipeline(format!("starting the feed's silence: {e}")))?;
+        Ok(())
+    }
+
+    fn send(&self, samples: &[f32]) -> gst::FlowReturn {
+        let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+        let buffer = gst::Buffer::from_mut_slice(bytes);
+        self.source.emit_by_name("push-buffer", &[&buffer])
+    }
+}
+
+/// Milliseconds on a clock the feed's pushes and its silence share.
+fn feed_clock_ms() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64
+}
+
+impl std::fmt::Debug for StationFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StationFeed(..)")
+    }
 }
 
 /// How the media runs.
@@ -178,6 +258,7 @@ pub(crate) struct Shared {
     pub(crate) station: gst::Element,
     pub(crate) mix: gst::Element,
     pub(crate) mixer: gst::Element,
+    pub(crate) feed: Option<StationFeed>,
     pub(crate) video: Option<gst::Element>,
     pub(crate) config: MediaConfig,
     pub(crate) events: Sender<MediaEvent>,
@@ -198,21 +279,7 @@ impl Media {
         gst::init().map_err(|e| MediaError::Init(e.to_string()))?;
         warm_dtls()?;
         let pipeline = gst::Pipeline::with_name("rapport-media");
-        let source = make("audiotestsrc", Some("station-source"))?;
-        source.set_property("is-live", true);
-        match config.source {
-            StationSource::Tone(frequency) => {
-                source.set_property_from_str("wave", "sine");
-                source.set_property("freq", frequency);
-                source.set_property("volume", 0.3f64);
-            }
-            StationSource::Ticks => {
-                source.set_property_from_str("wave", "ticks");
-                source.set_property("volume", 0.8f64);
-            }
-        }
-        // 10 ms buffers: the source's own share of the latency.
-        source.set_property("samplesperbuffer", 480i32);
+        let (source, feed) = station_source(&pipeline, &config.source)?;
         let caps = gst::Caps::builder("audio/x-raw")
             .field("rate", 48_000i32)
             .field("channels", 1i32)
@@ -236,7 +303,6 @@ impl Media {
         kiosk_output.set_property("sync", true);
         pipeline
             .add_many([
-                &source,
                 &capsfilter,
                 &station,
                 &to_mixer,
@@ -266,8 +332,12 @@ impl Media {
         pipeline
             .set_state(gst::State::Playing)
             .map_err(|_| MediaError::Pipeline("starting the station's pipeline".into()))?;
+        if let Some(feed) = &feed {
+            feed.keep_alive()?;
+        }
 
         let shared = Arc::new(Shared {
+            feed,
             pipeline,
             station,
             mix,
@@ -310,6 +380,11 @@ impl Media {
         peer::remove(&self.shared, peer);
     }
 
+    /// Where the conversation's audio goes in, when the source is [`StationSource::Fed`].
+    pub fn station_feed(&self) -> Option<StationFeed> {
+        self.shared.feed.clone()
+    }
+
     /// The peers with a live branch.
     pub fn peers(&self) -> Vec<PeerId> {
         let mut peers: Vec<PeerId> =
@@ -331,6 +406,54 @@ impl Drop for Media {
             let _ = thread.join();
         }
     }
+}
+
+/// The station's audio source, at the head of the pipeline (added to it; the caller links it):
+/// a test tone or ticks, or the feed the station pushes the conversation into (converted and
+/// resampled to the pipeline's 48 kHz).
+fn station_source(
+    pipeline: &gst::Pipeline,
+    source: &StationSource,
+) -> Result<(gst::Element, Option<StationFeed>), MediaError> {
+    let (tone, wave, volume) = match source {
+        StationSource::Tone(frequency) => (*frequency, "sine", 0.3f64),
+        StationSource::Ticks => (0.0, "ticks", 0.8f64),
+        StationSource::Fed => {
+            let feed = make("appsrc", Some("station-feed"))?;
+            feed.set_property("is-live", true);
+            feed.set_property("do-timestamp", true);
+            feed.set_property_from_str("format", "time");
+            feed.set_property(
+                "caps",
+                gst::Caps::builder("audio/x-raw")
+                    .field("format", "F32LE")
+                    .field("layout", "interleaved")
+                    .field("rate", FEED_RATE as i32)
+                    .field("channels", 1i32)
+                    .build(),
+            );
+            let convert = make("audioconvert", None)?;
+            let resample = make("audioresample", None)?;
+            pipeline
+                .add_many([&feed, &convert, &resample])
+                .map_err(|_| MediaError::Pipeline("adding the station feed".into()))?;
+            gst::Element::link_many([&feed, &convert, &resample])
+                .map_err(|_| MediaError::Pipeline("linking the station feed".into()))?;
+            let feed = StationFeed { source: feed, last_push: Arc::default() };
+            return Ok((resample, Some(feed)));
+        }
+    };
+    let test = make("audiotestsrc", Some("station-source"))?;
+    test.set_property("is-live", true);
+    test.set_property_from_str("wave", wave);
+    if wave == "sine" {
+        test.set_property("freq", tone);
+    }
+    test.set_property("volume", volume);
+    // 10 ms buffers: the source's own share of the latency.
+    test.set_property("samplesperbuffer", 480i32);
+    pipeline.add(&test).map_err(|_| MediaError::Pipeline("adding the station's source".into()))?;
+    Ok((test, None))
 }
 
 /// The station's video: a live test pattern, small and slow enough for a LAN and two cores.

@@ -102,3 +102,42 @@ fn video_goes_to_those_who_watch_not_to_the_actor() {
     });
     assert_eq!(media.peers(), vec![PeerId(2)]);
 }
+
+#[test]
+fn what_the_station_feeds_is_what_the_peers_and_the_kiosk_output_hear() {
+    let (sender, events) = channel();
+    let config = MediaConfig {
+        source: rapport_media::StationSource::Fed,
+        local_addresses: vec!["127.0.0.1".into()],
+        ..MediaConfig::default()
+    };
+    let media = Media::start(config, sender).expect("the pipeline starts");
+    let feed = media.station_feed().expect("a fed station has a feed");
+    // Nothing fed: nothing heard.
+    let quiet =
+        next_matching(&events, "a level", |e| matches!(e, MediaEvent::Level { peer: None, .. }));
+    assert!(matches!(quiet, MediaEvent::Level { rms_db, .. } if rms_db < -60.0), "{quiet:?}");
+    // A second of a 440 Hz tone, pushed as it would be heard, in 32 ms frames.
+    let pusher = std::thread::spawn(move || {
+        let rate = rapport_media::FEED_RATE as f32;
+        for frame in 0..40 {
+            let samples: Vec<f32> = (0..512)
+                .map(|i| {
+                    let t = (frame * 512 + i) as f32 / rate;
+                    0.5 * (2.0 * std::f32::consts::PI * 440.0 * t).sin()
+                })
+                .collect();
+            feed.push(&samples);
+            std::thread::sleep(Duration::from_millis(32));
+        }
+    });
+    next_matching(
+        &events,
+        "the fed tone at the kiosk's output",
+        |e| matches!(e, MediaEvent::Level { peer: None, rms_db } if *rms_db > -20.0),
+    );
+    pusher.join().expect("the pusher ran");
+    media.add_peer(PeerId(1), Role::Actor).expect("an actor's branch");
+    let offer = offer_of(&events, PeerId(1));
+    assert!(offer.contains("OPUS/48000"), "the feed goes out as Opus: {offer}");
+}

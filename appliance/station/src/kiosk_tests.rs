@@ -105,6 +105,7 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed(headle
         tls: TlsSource::Files { certificate, key },
         ice_servers: Vec::new(),
         video: false,
+        fed: false,
     };
     let (link, _remote) = start_for_kiosk(settings).unwrap();
     let address: SocketAddr =

@@ -136,7 +136,9 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
     // Remote peers, when the station's configuration has a `[remote]` table.
     let station = crate::config::StationConfig::load()
         .context("while reading the station's configuration")?;
-    let mut _remote = None;
+    let mut remote_side = None;
+    // Peers hear the conversation itself when the kiosk listens; a tone stands for it otherwise.
+    let fed = station.speech.is_some();
     if let Some(remote) = station.remote {
         let tls = match (remote.certificate, remote.key) {
             (Some(certificate), Some(key)) => TlsSource::Files { certificate, key },
@@ -148,11 +150,12 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
             tls,
             ice_servers: remote.ice_servers,
             video: false,
+            fed,
         };
         let (link, guard) = super::remote::start_for_kiosk(settings)
             .context("while starting the remote peers' server")?;
         config.remote = Some(link);
-        _remote = Some(guard);
+        remote_side = Some(guard);
     }
     // The trainee's voice, when the station's configuration has a `[speech]` table and the
     // models are in place; without them the trainee types, and the journal says why.
@@ -163,8 +166,9 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
                     WhisperChoice::TinyEn => WhisperModel::TinyEn,
                     WhisperChoice::Base => WhisperModel::Base,
                 };
+                let feed = remote_side.as_ref().and_then(|remote| remote.feed.clone());
                 let devices =
-                    Devices::Alsa { microphone: speech.microphone, speaker: speech.speaker };
+                    Devices::Alsa { microphone: speech.microphone, speaker: speech.speaker, feed };
                 config.voice = Some(crate::spoken::kiosk::start(store, whisper, devices)?);
             }
             Err(error) => {

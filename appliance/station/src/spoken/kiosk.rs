@@ -25,6 +25,7 @@ use rapport_speech::asr::WhisperModel;
 use rapport_ui::{Kiosk, SpokenSession, VoiceLink, post_to_kiosk};
 use tracing::{info, warn};
 
+use super::stage::FedStage;
 use super::{Aside, Conversation, Engine, Heard, Stage, TurnTaking, models};
 
 /// How long the voice waits for the touchscreen to answer before it takes the session as gone.
@@ -38,6 +39,8 @@ pub enum Devices {
         microphone: String,
         /// The loudspeaker.
         speaker: String,
+        /// Where the conversation goes for remote peers, when the kiosk hosts them.
+        feed: Option<rapport_media::StationFeed>,
     },
     /// A recording of the trainee's turns, and the conversation kept in memory (tests).
     #[cfg(test)]
@@ -165,13 +168,17 @@ type Opened = (Box<dyn AudioInput>, Box<dyn Stage>, TurnTaking);
 
 fn open(devices: &Devices) -> anyhow::Result<Opened> {
     match devices {
-        Devices::Alsa { microphone, speaker } => {
+        Devices::Alsa { microphone, speaker, feed } => {
             // The speaker first: the microphone's echo canceller listens to what it plays.
             let speaker = SpeakerOutput::open(SpeakerSink::Alsa { device: speaker.clone() })
                 .with_context(|| format!("while opening the speaker {speaker}"))?;
             let mic = MicInput::open(&MicConfig::new(microphone))
                 .with_context(|| format!("while opening the microphone {microphone}"))?;
-            Ok((Box::new(mic), Box::new(speaker), TurnTaking::Live))
+            let stage: Box<dyn Stage> = match feed {
+                Some(feed) => Box::new(FedStage::new(speaker, feed.clone())),
+                None => Box::new(speaker),
+            };
+            Ok((Box::new(mic), stage, TurnTaking::Live))
         }
         #[cfg(test)]
         Devices::Recording(path) => {

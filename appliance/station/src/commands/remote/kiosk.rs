@@ -102,6 +102,8 @@ impl RemotePeers for KioskEnd {
 /// The running remote side; dropping it stops the server.
 pub struct KioskRemote {
     _remote: std::sync::Arc<()>,
+    /// Where the kiosk's voice pushes the conversation for the peers, when it is fed.
+    pub feed: Option<rapport_media::StationFeed>,
 }
 
 /// Starts the server, the media and the hub; returns the link the kiosk holds and the guard
@@ -113,6 +115,7 @@ pub fn start(settings: RemoteSettings) -> anyhow::Result<(RemoteLink, KioskRemot
         url: remote.server.url(),
         fingerprint: remote.server.fingerprint().to_owned(),
     };
+    let feed = remote.media.station_feed();
     info!("remote peers can join");
     let alive = std::sync::Arc::new(());
     let watch = std::sync::Arc::downgrade(&alive);
@@ -123,7 +126,8 @@ pub fn start(settings: RemoteSettings) -> anyhow::Result<(RemoteLink, KioskRemot
             hub.run(&heard, &watch);
         })
         .context("while starting the remote hub")?;
-    Ok((RemoteLink::new(KioskEnd { hub: to_hub }, address), KioskRemote { _remote: alive }))
+    let guard = KioskRemote { _remote: alive, feed };
+    Ok((RemoteLink::new(KioskEnd { hub: to_hub }, address), guard))
 }
 
 struct Hub {

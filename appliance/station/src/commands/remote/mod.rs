@@ -77,6 +77,7 @@ pub fn run(args: &SessionArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
         tls,
         ice_servers: args.remote_ice_server.clone(),
         video: args.remote_video,
+        fed: false,
     };
     let relay::Remote { server, handle, media } =
         relay::start(settings, &incoming, Incoming::Signalling, Incoming::Media)?;

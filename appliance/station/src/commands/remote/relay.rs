@@ -30,6 +30,9 @@ pub struct RemoteSettings {
     pub ice_servers: Vec<String>,
     /// Send supervisors and observers a video.
     pub video: bool,
+    /// The station pushes the conversation's audio (the kiosk with speech); otherwise peers
+    /// hear a tone standing for it.
+    pub fed: bool,
 }
 
 /// The running remote side: the server must outlive every peer.
@@ -49,8 +52,11 @@ pub fn start<T: Send + 'static>(
     signalling: fn(Upward) -> T,
     media: fn(MediaEvent) -> T,
 ) -> anyhow::Result<Remote> {
-    let RemoteSettings { listen, tls, ice_servers, video } = settings;
+    let RemoteSettings { listen, tls, ice_servers, video, fed } = settings;
     let mut media_config = MediaConfig { video, ..MediaConfig::default() };
+    if fed {
+        media_config.source = rapport_media::StationSource::Fed;
+    }
     if !listen.ip().is_unspecified() {
         media_config.local_addresses.push(listen.ip().to_string());
     }
