@@ -44,18 +44,28 @@ pub struct ConversationWriter {
     placed: VecDeque<Placed>,
     events: VecDeque<PlaybackEvent>,
     next_id: ChunkId,
+    /// Whether the samples are kept (for [`ConversationWriter::write_wav`]) or only the timing.
+    keeps_audio: bool,
 }
 
 impl ConversationWriter {
-    /// An empty conversation at [`INPUT_RATE`].
+    /// An empty conversation at [`INPUT_RATE`] that keeps both sides, to be written out.
     pub fn new() -> Self {
+        Self { keeps_audio: true, ..Self::default() }
+    }
+
+    /// A conversation that keeps only the timing: the patient's chunks start, finish and stop
+    /// exactly as with [`ConversationWriter::new`], but no sample is kept (a session run from a
+    /// recording with no file to write: four minutes of both sides would be tens of megabytes).
+    pub fn timing_only() -> Self {
         Self::default()
     }
 
     /// Lays a trainee frame at its position and moves the timeline to its end.
     pub fn push_input(&mut self, frame: &AudioFrame) {
-        let start = to_index(frame.start());
-        mix_into(&mut self.trainee, start, frame.samples());
+        if self.keeps_audio {
+            mix_into(&mut self.trainee, to_index(frame.start()), frame.samples());
+        }
         self.now = self.now.max(frame.end());
     }
 
@@ -80,9 +90,14 @@ impl ConversationWriter {
     /// any file there.
     ///
     /// # Errors
-    /// [`AudioError::Write`] naming the file.
+    /// [`AudioError::Write`] naming the file; also when this conversation kept only its timing.
     pub fn write_wav(&self, path: &Path) -> Result<(), AudioError> {
         let write_error = |source| AudioError::Write { path: path.to_path_buf(), source };
+        if !self.keeps_audio {
+            return Err(write_error(std::io::Error::other(
+                "this conversation kept only its timing, not its audio",
+            )));
+        }
         let mixed = self.mixed();
         let mut file = File::create(path).map_err(write_error)?;
         let data_len = u32::try_from(mixed.len() * 2).map_err(|_| {
@@ -124,7 +139,9 @@ impl AudioOutput for ConversationWriter {
         self.advance();
         let samples = resample(chunk.samples(), chunk.rate(), INPUT_RATE)?;
         let start = self.placed.back().map_or(self.now, |last| last.end.max(self.now));
-        mix_into(&mut self.patient, to_index(start), &samples);
+        if self.keeps_audio {
+            mix_into(&mut self.patient, to_index(start), &samples);
+        }
         let id = self.next_id;
         self.next_id += 1;
         self.placed.push_back(Placed {

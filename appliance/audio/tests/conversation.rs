@@ -130,3 +130,32 @@ fn a_file_that_cannot_be_written_is_an_error_naming_it() {
     let error = ConversationWriter::new().write_wav(&path).expect_err("fails");
     assert!(error.to_string().contains("missing-folder"), "{error}");
 }
+
+#[test]
+fn a_timing_only_conversation_plays_out_the_same_and_keeps_no_sample() {
+    let script = |writer: &mut ConversationWriter| {
+        let mut heard = Vec::new();
+        push(writer, &sine(INPUT_RATE, 300.0, 0.5, 1.0));
+        let first = writer.play(patient(0.5)).expect("plays");
+        let second = writer.play(patient(0.5)).expect("plays");
+        heard.extend(events(writer));
+        push(writer, &silence(0.75));
+        heard.extend(events(writer));
+        writer.stop().expect("barge-in");
+        heard.extend(events(writer));
+        (heard, [first, second])
+    };
+    let mut kept = ConversationWriter::new();
+    let mut timed = ConversationWriter::timing_only();
+    let (kept_events, _) = script(&mut kept);
+    let (timed_events, [first, second]) = script(&mut timed);
+    assert_eq!(timed_events, kept_events, "the same playback, event for event");
+    assert!(timed_events.contains(&PlaybackEvent::Finished(first)));
+    assert!(timed_events.contains(&PlaybackEvent::Stopped(second)));
+    assert!(timed.mixed().is_empty(), "no sample was kept");
+    assert!(!kept.mixed().is_empty());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let error = timed.write_wav(&dir.path().join("never.wav")).expect_err("nothing to write");
+    assert!(error.to_string().contains("only its timing"), "{error}");
+    assert!(!dir.path().join("never.wav").exists());
+}

@@ -189,7 +189,7 @@ fn pipeline(
     let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
     let ears = models::ears_with(store, WhisperModel::TinyEn, settings)?;
     let voice = models::voice(store)?;
-    let mut stage = ConversationWriter::new();
+    let mut stage = ConversationWriter::timing_only();
     let (session, opening) = start(scenario, 1);
     let mut conversation =
         Conversation::new(session, ears, voice, &mut stage, TurnTaking::Wait, false);

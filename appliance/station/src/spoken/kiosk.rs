@@ -185,7 +185,7 @@ fn open(devices: &Devices) -> anyhow::Result<Opened> {
             let input =
                 rapport_audio::WavInput::open(path, rapport_audio::Pacing::AsFastAsPossible)
                     .with_context(|| format!("while opening {}", path.display()))?;
-            let stage = rapport_audio::ConversationWriter::new();
+            let stage = rapport_audio::ConversationWriter::timing_only();
             Ok((Box::new(input), Box::new(stage), TurnTaking::Wait))
         }
     }

@@ -78,7 +78,12 @@ pub fn play_recording(
     let voice = models::voice(store)?;
     let mut audio = WavInput::open(input, Pacing::AsFastAsPossible)
         .with_context(|| format!("while opening the trainee's audio {}", input.display()))?;
-    let mut stage = ConversationWriter::new();
+    // The samples are kept only when there is a file to write them to.
+    let mut stage = if output.is_some() {
+        ConversationWriter::new()
+    } else {
+        ConversationWriter::timing_only()
+    };
     let (session, opening) = start(scenario, seed);
     let mut conversation =
         Conversation::new(session, ears, voice, &mut stage, options.turn_taking, options.captions);
