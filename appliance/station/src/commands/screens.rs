@@ -173,6 +173,8 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
             }
             Err(error) => {
                 warn!(error = %format!("{error:#}"), "the kiosk runs without speech");
+                // No models will be loaded: the C heap's overwrite starts now.
+                rapport_wipe::perturb_c_heap();
             }
         }
     }

@@ -116,6 +116,8 @@ pub fn start(
         .name("kiosk-voice".into())
         .spawn(move || {
             if let Err(error) = serve(&store, whisper, &devices, &told) {
+                // Models that failed to load never turned the C heap's overwrite on.
+                rapport_wipe::perturb_c_heap();
                 warn!(error = %format!("{error:#}"), "the kiosk's voice stopped");
                 post(|kiosk| kiosk.voice_lost());
             }
