@@ -9,6 +9,7 @@ use rapport_session::{Gauges, PeerId, SessionEvent};
 use slint::{Model, ModelRc, SharedString, VecModel};
 
 use crate::generated::{Caption, ConversationAdapter, KioskWindow, Navigation, Peer, Screen};
+use crate::remote::role_key;
 use slint::ComponentHandle as _;
 
 /// Why the last line the trainee typed was not taken.
@@ -100,7 +101,7 @@ impl ConversationController {
             }
             SessionEvent::Nudge { text, .. } => adapter.set_nudge(text.expose().into()),
             SessionEvent::PeerJoined { peer, role } => {
-                let role = serde_role(*role);
+                let role = role_key(*role);
                 self.peers.push(Peer { id: peer_number(*peer), role: role.into() });
             }
             SessionEvent::PeerLeft { peer } => {
@@ -168,12 +169,4 @@ pub fn clear_live(window: &KioskWindow) {
 
 fn peer_number(peer: PeerId) -> i32 {
     i32::try_from(peer.0).unwrap_or(i32::MAX)
-}
-
-fn serde_role(role: rapport_session::Role) -> &'static str {
-    match role {
-        rapport_session::Role::Actor => "actor",
-        rapport_session::Role::Supervisor => "supervisor",
-        rapport_session::Role::Observer => "observer",
-    }
 }
