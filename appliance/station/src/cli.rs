@@ -154,13 +154,25 @@ pub enum TurnTakingArg {
     Live,
 }
 
-/// `--whisper`: which recogniser.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// `--whisper`, and `whisper` in the configuration's `[speech]`: which recogniser.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WhisperArg {
-    /// Whisper tiny.en.
+    /// Whisper tiny.en: fast enough for conversation on the device's CPU.
+    #[default]
     TinyEn,
-    /// Whisper base.
+    /// Whisper base: more accurate, slower.
     Base,
+}
+
+impl WhisperArg {
+    /// The model it names.
+    pub fn model(self) -> rapport_speech::asr::WhisperModel {
+        match self {
+            WhisperArg::TinyEn => rapport_speech::asr::WhisperModel::TinyEn,
+            WhisperArg::Base => rapport_speech::asr::WhisperModel::Base,
+        }
+    }
 }
 
 /// Options of `rapport demo`.

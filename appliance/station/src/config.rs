@@ -10,6 +10,8 @@ use anyhow::Context as _;
 use rapport_wipe::MemoryLock;
 use serde::Deserialize;
 
+use crate::cli::WhisperArg;
+
 /// Where the image puts the base configuration; `RAPPORT_CONFIG` names another file.
 pub const BASE_CONFIG: &str = "/etc/rapport/station.toml";
 /// The station's one writable partition.
@@ -40,18 +42,7 @@ pub struct SpeechConfig {
     pub speaker: String,
     /// The recogniser: `tiny_en` (the default) or `base`.
     #[serde(default)]
-    pub whisper: WhisperChoice,
-}
-
-/// Which Whisper model the kiosk listens with.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum WhisperChoice {
-    /// Whisper tiny.en: fast enough for conversation on the device's CPU.
-    #[default]
-    TinyEn,
-    /// Whisper base: more accurate, slower.
-    Base,
+    pub whisper: WhisperArg,
 }
 
 fn default_device() -> String {
@@ -210,7 +201,7 @@ mod tests {
         std::fs::write(&base, "data_dir = \"/nonexistent\"\n[speech]\n").expect("writing");
         let speech = StationConfig::load_from(&base).expect("valid").speech.expect("speech on");
         assert_eq!(speech.microphone, "default");
-        assert_eq!(speech.whisper, WhisperChoice::TinyEn);
+        assert_eq!(speech.whisper, WhisperArg::TinyEn);
         std::fs::write(&base, "data_dir = \"/nonexistent\"\n[speech]\nwhisper = \"large\"\n")
             .expect("writing");
         let error = StationConfig::load_from(&base).expect_err("invalid").to_string();

@@ -88,8 +88,8 @@ fn harden_for(models: Models) -> anyhow::Result<()> {
 
 /// The kiosk itself: the touchscreen UI, with speech and remote peers as its configuration says.
 fn kiosk() -> anyhow::Result<ExitCode> {
-    // A malformed configuration is reported by the kiosk's own start; here only speech matters.
-    let speech = crate::config::StationConfig::load().is_ok_and(|config| config.speech.is_some());
-    harden_for(if speech { Models::Speech } else { Models::None })?;
-    screens::kiosk()
+    let station = crate::config::StationConfig::load()
+        .context("while reading the station's configuration")?;
+    harden_for(if station.speech.is_some() { Models::Speech } else { Models::None })?;
+    screens::kiosk(station)
 }

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use rapport_speech::asr::WhisperModel;
 use rapport_ui::screens::{SIZES, ThemeChoice};
 use rapport_ui::{KioskConfig, LabPin, MetricsRecorder};
 use serde::Serialize;
@@ -19,7 +18,7 @@ use super::metrics::consent::{Consent, ConsentArgs};
 use super::remote::RemoteSettings;
 use crate::catalog;
 use crate::cli::{BenchArgs, ScreensArgs, ScreensTheme};
-use crate::config::WhisperChoice;
+use crate::config::StationConfig;
 use crate::spoken::kiosk::Devices;
 
 /// The kiosk's setup from the built-in catalog and the environment.
@@ -126,7 +125,7 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The kiosk: the touchscreen UI on this build's screen backend (see `ui/README.md`).
-pub fn kiosk() -> anyhow::Result<ExitCode> {
+pub fn kiosk(station: StationConfig) -> anyhow::Result<ExitCode> {
     let mut config = kiosk_config();
     config.lab_pin = match std::env::var("RAPPORT_LAB_PIN") {
         Ok(pin) => Some(LabPin::new(&pin).context("RAPPORT_LAB_PIN must be 4 to 12 digits")?),
@@ -134,8 +133,6 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
     };
     config.dark = std::env::var("RAPPORT_THEME").is_ok_and(|theme| theme == "dark");
     // Remote peers, when the station's configuration has a `[remote]` table.
-    let station = crate::config::StationConfig::load()
-        .context("while reading the station's configuration")?;
     let mut remote_side = None;
     // Peers hear the conversation itself when the kiosk listens; a tone stands for it otherwise.
     let fed = station.speech.is_some();
@@ -162,10 +159,7 @@ pub fn kiosk() -> anyhow::Result<ExitCode> {
     if let Some(speech) = station.speech {
         match crate::spoken::models::store() {
             Ok(store) => {
-                let whisper = match speech.whisper {
-                    WhisperChoice::TinyEn => WhisperModel::TinyEn,
-                    WhisperChoice::Base => WhisperModel::Base,
-                };
+                let whisper = speech.whisper.model();
                 let feed = remote_side.as_ref().and_then(|remote| remote.feed.clone());
                 let devices =
                     Devices::Alsa { microphone: speech.microphone, speaker: speech.speaker, feed };

@@ -10,7 +10,6 @@ use rapport_audio::{
 };
 use rapport_models::ModelStore;
 use rapport_scenario::Scenario;
-use rapport_speech::asr::WhisperModel;
 
 use super::report;
 use super::{Conversation, Heard, TurnTaking, models};
@@ -28,15 +27,6 @@ pub struct SpokenOptions {
     pub captions: bool,
     /// How the input and the patient share time.
     pub turn_taking: TurnTaking,
-}
-
-impl SpokenOptions {
-    fn model(&self) -> WhisperModel {
-        match self.whisper {
-            WhisperArg::TinyEn => WhisperModel::TinyEn,
-            WhisperArg::Base => WhisperModel::Base,
-        }
-    }
 }
 
 /// `rapport session --audio-in IN --audio-out OUT`: the session's events as JSON lines on stdout,
@@ -74,7 +64,7 @@ pub fn play_recording(
     options: &SpokenOptions,
     report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let ears = models::ears(store, options.model())?;
+    let ears = models::ears(store, options.whisper.model())?;
     let voice = models::voice(store)?;
     let mut audio = WavInput::open(input, Pacing::AsFastAsPossible)
         .with_context(|| format!("while opening the trainee's audio {}", input.display()))?;
@@ -115,7 +105,7 @@ pub fn live(
     mut consent: Consent,
 ) -> anyhow::Result<()> {
     let store = models::store()?;
-    let ears = models::ears(&store, options.model())?;
+    let ears = models::ears(&store, options.whisper.model())?;
     let voice = models::voice(&store)?;
     // The speaker first: the microphone's echo canceller listens to what it plays.
     let mut speaker = SpeakerOutput::open(SpeakerSink::Alsa { device: String::from("default") })
