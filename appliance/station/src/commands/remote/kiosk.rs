@@ -10,7 +10,7 @@
 //!                                               └── MediaEvent ◄── media (webrtcbin per peer)
 //! ```
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use anyhow::Context as _;
 use rapport_media::MediaEvent;
@@ -40,6 +40,8 @@ enum Heard {
     Kiosk(ToHub),
     Signalling(Upward),
     Media(MediaEvent),
+    /// The kiosk is closing: send everyone away and stop.
+    Shutdown,
 }
 
 /// The kiosk's end: sends what the kiosk asks to the hub.
@@ -71,26 +73,16 @@ impl RemotePeers for KioskEnd {
     fn publish(&self, session: &Session, events: &[SessionEvent]) {
         let mut lines = Vec::with_capacity(events.len() + 3);
         let mut voice = None;
-        let mut fresh_lines = false;
         for event in events {
             match serde_json::to_value(event) {
                 Ok(value) => lines.push(value),
                 Err(error) => warn!(error = %error, "an event could not be encoded for the peers"),
             }
-            match event {
-                SessionEvent::PatientVoice { actor } => voice = Some(*actor),
-                SessionEvent::Patient { .. } => fresh_lines = true,
-                // An actor or supervisor needs the brief; it ends with fresh lines.
-                SessionEvent::PeerJoined { role, .. } if *role != Role::Observer => {
-                    lines.extend(relay::brief(session));
-                    fresh_lines = false;
-                }
-                _ => {}
+            if let SessionEvent::PatientVoice { actor } = event {
+                voice = Some(*actor);
             }
         }
-        if fresh_lines {
-            lines.push(relay::suggestions(session));
-        }
+        lines.extend(relay::follow_up(session, events));
         self.ask(ToHub::Publish { lines, voice });
     }
 
@@ -99,11 +91,18 @@ impl RemotePeers for KioskEnd {
     }
 }
 
-/// The running remote side; dropping it stops the server.
+/// The running remote side; dropping it sends every peer away and stops the server.
 pub struct KioskRemote {
-    _remote: std::sync::Arc<()>,
+    hub: Sender<Heard>,
     /// Where the kiosk's voice pushes the conversation for the peers, when it is fed.
     pub feed: Option<rapport_media::StationFeed>,
+}
+
+impl Drop for KioskRemote {
+    fn drop(&mut self) {
+        // A hub that already stopped has nothing left to stop.
+        let _ = self.hub.send(Heard::Shutdown);
+    }
 }
 
 /// Starts the server, the media and the hub; returns the link the kiosk holds and the guard
@@ -117,16 +116,11 @@ pub fn start(settings: RemoteSettings) -> anyhow::Result<(RemoteLink, KioskRemot
     };
     let feed = remote.media.station_feed();
     info!("remote peers can join");
-    let alive = std::sync::Arc::new(());
-    let watch = std::sync::Arc::downgrade(&alive);
     std::thread::Builder::new()
         .name("remote-hub".into())
-        .spawn(move || {
-            let mut hub = Hub { remote, voice: None };
-            hub.run(&heard, &watch);
-        })
+        .spawn(move || Hub { remote, voice: None }.run(&heard))
         .context("while starting the remote hub")?;
-    let guard = KioskRemote { _remote: alive, feed };
+    let guard = KioskRemote { hub: to_hub.clone(), feed };
     Ok((RemoteLink::new(KioskEnd { hub: to_hub }, address), guard))
 }
 
@@ -137,25 +131,20 @@ struct Hub {
 }
 
 impl Hub {
-    fn run(&mut self, heard: &Receiver<Heard>, alive: &std::sync::Weak<()>) {
-        while alive.strong_count() > 0 {
-            let message = match heard.recv_timeout(std::time::Duration::from_secs(1)) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => break,
-            };
+    fn run(mut self, heard: &Receiver<Heard>) {
+        for message in heard {
             match message {
                 Heard::Kiosk(request) => self.kiosk(request),
                 Heard::Signalling(upward) => self.signalling(upward),
                 Heard::Media(event) => {
-                    if let Some(line) = relay::media_event(&self.remote.handle, event) {
-                        // Connection states and levels are for the line protocol; failures are
-                        // worth a line in the journal (the JSON names no content).
-                        if line.get("event").and_then(Value::as_str) == Some("remote_error") {
-                            warn!("a peer's media reported an error");
-                        }
+                    // Connection states and levels are for the line protocol; a failure is
+                    // worth a line in the journal (it names an element, no content).
+                    if matches!(event, MediaEvent::Error { .. }) {
+                        warn!("a peer's media reported an error");
                     }
+                    let _ = relay::media_event(&self.remote.handle, event);
                 }
+                Heard::Shutdown => break,
             }
         }
         self.send_everyone_away();

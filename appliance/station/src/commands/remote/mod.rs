@@ -169,16 +169,7 @@ impl Station {
             ),
             Upward::Peer(action) => {
                 for event in relay::peer_events(action, self.voice) {
-                    let joined = match &event {
-                        Event::PeerJoined { role, .. } => Some(*role),
-                        _ => None,
-                    };
                     self.engine(out, event)?;
-                    if joined.is_some_and(|r| r != rapport_session::Role::Observer) {
-                        for value in relay::brief(&self.session) {
-                            self.handle.send(Input::SessionEvent { event: value });
-                        }
-                    }
                 }
                 Ok(())
             }
@@ -197,8 +188,8 @@ impl Station {
             None => Ok(()),
         }
     }
-    /// Feeds the engine; a refused event is reported and the session goes on. After a patient's
-    /// line, the actor gets fresh suggestions.
+    /// Feeds the engine; a refused event is reported and the session goes on. A joining actor
+    /// or supervisor gets the brief, and after a patient's line the actor gets fresh suggestions.
     fn engine(&mut self, out: &mut impl Write, event: Event) -> anyhow::Result<()> {
         match self.session.handle(event) {
             Ok(events) => {
@@ -208,9 +199,8 @@ impl Station {
                         self.voice = *actor;
                     }
                 }
-                if events.iter().any(|e| matches!(e, SessionEvent::Patient { .. })) {
-                    let suggestions = relay::suggestions(&self.session);
-                    self.handle.send(Input::SessionEvent { event: suggestions });
+                for event in relay::follow_up(&self.session, &events) {
+                    self.handle.send(Input::SessionEvent { event });
                 }
                 Ok(())
             }

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender};
 use anyhow::Context as _;
 use rapport_media::{Media, MediaConfig, MediaEvent};
 use rapport_privacy::SecretText;
-use rapport_session::{Event, Session};
+use rapport_session::{Event, Session, SessionEvent};
 use rapport_signalling::{
     Config, Handle, Input, MediaCommand, PeerAction, Server, TlsSource, Upward,
 };
@@ -142,6 +142,22 @@ pub fn media_event(handle: &Handle, event: MediaEvent) -> Option<Value> {
         }
     }
     None
+}
+
+/// What the peers get besides the engine's `events` (the session as it is after them): the brief
+/// when an actor or supervisor joined, fresh lines for the actor after a patient's line.
+pub fn follow_up(session: &Session, events: &[SessionEvent]) -> Vec<Value> {
+    let joined = events.iter().any(|event| {
+        matches!(event, SessionEvent::PeerJoined { role, .. } if *role != rapport_session::Role::Observer)
+    });
+    if joined {
+        // The brief ends with fresh lines.
+        brief(session)
+    } else if events.iter().any(|event| matches!(event, SessionEvent::Patient { .. })) {
+        vec![suggestions(session)]
+    } else {
+        Vec::new()
+    }
 }
 
 /// What a joining actor or supervisor is shown: the scenario's brief, the patient's state, and
