@@ -6,10 +6,10 @@
 //!
 //! The tuning, measured (see the crate README and `rapport bench speech`): whisper encodes a
 //! 30 s window whatever the audio's length, which is most of the cost for a 3 s utterance. A
-//! fixed, reduced `audio_ctx` (384 positions of 20 ms ≈ 7.7 s) encodes a quarter of that at the
-//! same word error rate on clean speech; utterances too long for it use a second fixed window
-//! (1024 ≈ 20.5 s, enough for the endpointer's 20 s cap), and only longer audio gets the full
-//! window. Each window has its own decoder state, so the size never changes under a state (a
+//! fixed, reduced `audio_ctx` (320 positions of 20 ms ≈ 6.4 s) encodes about a fifth of that at
+//! the same word error rate on clean speech (256 positions did not: the error rate rose tenfold);
+//! utterances too long for it use the next fixed window (384 ≈ 7.7 s, then 1024 ≈ 20.5 s, enough
+//! for the endpointer's 20 s cap), and only longer audio gets the full window. Each window has its own decoder state, so the size never changes under a state (a
 //! size that changed every call reallocated each time and once hallucinated a repetition).
 //! Greedy decoding, no timestamps, one segment, English, non-speech tokens suppressed.
 
@@ -99,12 +99,12 @@ const TOKENS_SLACK: f64 = 8.0;
 const TRANSCRIPT_CAPACITY: usize = 2048;
 
 impl WhisperSettings {
-    /// What the station uses: fixed windows of 384 (≈ 7.7 s) and 1024 (≈ 20.5 s) positions,
-    /// greedy, no timestamps, one segment, non-speech suppressed, fused attention, two threads;
-    /// at most [`TOKENS_PER_SECOND`] tokens per second of audio.
+    /// What the station uses: fixed windows of 320 (≈ 6.4 s), 384 (≈ 7.7 s) and 1024 (≈ 20.5 s)
+    /// positions, greedy, no timestamps, one segment, non-speech suppressed, fused attention, two
+    /// threads; at most [`TOKENS_PER_SECOND`] tokens per second of audio.
     pub fn tuned() -> Self {
         Self {
-            windows: vec![384, 1024],
+            windows: vec![320, 384, 1024],
             best_of: 1,
             temperature_fallback: false,
             timestamps: false,
@@ -406,9 +406,11 @@ mod tests {
         let tuned = WhisperSettings::tuned();
         let seconds = |s: f64| (s * f64::from(SAMPLE_RATE)) as usize;
         assert_eq!(tuned.window_for(seconds(3.0)), Some(0));
-        assert_eq!(tuned.window_for(seconds(7.4)), Some(0));
-        assert_eq!(tuned.window_for(seconds(7.5)), Some(1));
-        assert_eq!(tuned.window_for(seconds(20.0)), Some(1));
+        assert_eq!(tuned.window_for(seconds(6.1)), Some(0));
+        assert_eq!(tuned.window_for(seconds(6.2)), Some(1));
+        assert_eq!(tuned.window_for(seconds(7.4)), Some(1));
+        assert_eq!(tuned.window_for(seconds(7.5)), Some(2));
+        assert_eq!(tuned.window_for(seconds(20.0)), Some(2));
         assert_eq!(tuned.window_for(seconds(25.0)), None);
         assert_eq!(WhisperSettings::default_whisper().window_for(seconds(3.0)), None);
     }

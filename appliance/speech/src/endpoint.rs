@@ -48,10 +48,17 @@ pub struct EndpointConfig {
     pub early_after_ms: u32,
 }
 
-/// Default silence after which the utterance so far is offered for an early transcript: long
-/// enough that most offers are the utterance's real end, short enough that a transcript and its
-/// code are ready before the trailing silence has passed.
-pub const DEFAULT_EARLY_AFTER_MS: u32 = 224;
+/// Default silence after which the utterance so far is offered for an early transcript: four
+/// frames, as soon as the post-roll is complete, so the code can be on the screen well within
+/// half a second of the last word. An offer the trainee talks over costs one transcript and is
+/// dropped; one that lasts to the trailing silence is the utterance's final transcript.
+pub const DEFAULT_EARLY_AFTER_MS: u32 = 128;
+
+/// Default audio kept after the last speech frame. The VAD's lower continuation threshold
+/// already holds on through a word's fading end; 128 ms beyond it gave the same transcripts as
+/// 200 ms on the bench's clinician lines (`rapport bench speech`, loop word error rate), and it
+/// lets the early offer come 96 ms sooner.
+pub const DEFAULT_POST_ROLL_MS: u32 = 128;
 
 impl Default for EndpointConfig {
     fn default() -> Self {
@@ -61,7 +68,7 @@ impl Default for EndpointConfig {
             min_speech_ms: 160,
             trailing_silence_ms: DEFAULT_TRAILING_SILENCE_MS,
             pre_roll_ms: 300,
-            post_roll_ms: 200,
+            post_roll_ms: DEFAULT_POST_ROLL_MS,
             max_utterance_ms: 20_000,
             early_after_ms: DEFAULT_EARLY_AFTER_MS,
         }

@@ -219,10 +219,10 @@ mod tests {
                 panic!("no end with chunk {chunk}: {events:?}");
             };
             assert_eq!(*reason, EndReason::Silence);
-            // Pre-roll 300 ms = 4800 samples of silence, the speech, then 200 ms of post-roll.
+            // Pre-roll 300 ms = 4800 samples of silence, the speech, then 128 ms of post-roll.
             let speech_start = 30 * FRAME_SAMPLES;
             let speech_end = 70 * FRAME_SAMPLES;
-            assert_eq!(audio.samples(), &stream[speech_start - 4800..speech_end + 3200]);
+            assert_eq!(audio.samples(), &stream[speech_start - 4800..speech_end + 2048]);
             // The pause offered the very same audio, before the end.
             assert_eq!(early_span, span);
             assert_eq!(early.samples(), audio.samples());
@@ -235,7 +235,7 @@ mod tests {
         let frames = |count: usize, value: f32| vec![value; count * FRAME_SAMPLES];
         let mut stream = frames(10, 0.0);
         stream.extend(frames(20, 0.5));
-        // 10 frames = 320 ms: past the early offer (224 ms), short of the end (600 ms).
+        // 10 frames = 320 ms: past the early offer (128 ms), short of the end (600 ms).
         stream.extend(frames(10, 0.0));
         stream.extend(frames(20, 0.5));
         stream.extend(frames(40, 0.0));

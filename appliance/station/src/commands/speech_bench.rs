@@ -7,8 +7,9 @@
 //! - the whole conversation loop ([`crate::spoken::Conversation`]), fed a recording of clinician
 //!   lines spoken by espeak-ng: for each utterance, the time from the end of speech to the final
 //!   transcript, to its code and to the patient's first audio (median and 95th percentile), once
-//!   with the station's whisper settings and once with whisper's defaults, and the process's
-//!   peak resident memory.
+//!   with the station's whisper settings and once with whisper's defaults, the word error rate of
+//!   what the engine was told (the endpointer's cuts and the early transcripts included), and the
+//!   process's peak resident memory.
 //!
 //! The loop runs faster than real time on a recording, so its compute is measured in wall time
 //! and placed on the audio's timeline, where a live trainee's silence passes in real time. "End
@@ -26,9 +27,11 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use rapport_audio::{AudioError, AudioFrame, AudioInput, ConversationWriter, FRAME_SAMPLES};
+use rapport_session::SessionEvent;
 use rapport_speech::asr::WhisperModel;
 use rapport_speech::bench::{CLINICIAN_LINES, synthesize};
 use rapport_speech::endpoint::DEFAULT_TRAILING_SILENCE_MS;
+use rapport_speech::wer::{normalized_words, word_errors};
 use rapport_speech::{EndpointConfig, EspeakVoice, WhisperSettings};
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -84,6 +87,9 @@ struct PipelineFigures {
     to_transcript: Spread,
     to_code: Spread,
     to_first_audio: Spread,
+    /// Word error rate of the transcripts the engine got, against the lines said: what the
+    /// endpointer's cuts and the early transcripts cost, beside the recogniser's own rate.
+    word_error_rate: f64,
     peak_resident_mb: f64,
 }
 
@@ -195,9 +201,16 @@ fn pipeline(
         Conversation::new(session, ears, voice, &mut stage, TurnTaking::Wait, false);
     let mut input = Recording { samples: Zeroizing::new(recording.to_vec()), position: 0 };
     let mut latencies: Vec<Latency> = Vec::new();
+    // What the engine was told, in order (fixed bench lines, wiped with the string).
+    let mut heard_text = Zeroizing::new(String::new());
     conversation.run(&opening, &mut input, &mut |heard| {
-        if let Heard::Latency(latency) = heard {
-            latencies.push(latency);
+        match heard {
+            Heard::Latency(latency) => latencies.push(latency),
+            Heard::Session(SessionEvent::Trainee { text, .. }) => {
+                heard_text.push_str(text.expose());
+                heard_text.push(' ');
+            }
+            _ => {}
         }
         Ok(())
     })?;
@@ -215,8 +228,18 @@ fn pipeline(
         to_transcript: spread(&|t| Some(t.transcript)),
         to_code: spread(&|t| Some(t.code)),
         to_first_audio: spread(&|t| t.first_audio),
+        word_error_rate: loop_word_error_rate(&heard_text),
         peak_resident_mb: peak_resident_mb()?,
     })
+}
+
+/// Word error rate of everything the engine was told against every line said, in order (whole
+/// conversation, so an utterance split or joined by the endpointer costs only its errors).
+fn loop_word_error_rate(heard: &str) -> f64 {
+    let said = CLINICIAN_LINES.join(" ");
+    let reference = [said.as_str(); PASSES].join(" ");
+    let words = normalized_words(&reference).len().max(1);
+    word_errors(&reference, heard) as f64 / words as f64
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -261,11 +284,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         EndpointConfig::default().early_after_ms
     );
     println!(
-        "settings  coded  early  transcript med/p95   code med/p95   first audio med/p95   peak MB"
+        "settings  coded  early  transcript med/p95   code med/p95   first audio med/p95   WER    peak MB"
     );
     for figures in [&tuned, &default] {
         println!(
-            "{:<8} {:>3}/{:<3} {:>5} {:>8.0} /{:>6.0} {:>7.0} /{:>6.0} {:>10.0} /{:>6.0} {:>11.0}",
+            "{:<8} {:>3}/{:<3} {:>5} {:>8.0} /{:>6.0} {:>7.0} /{:>6.0} {:>10.0} /{:>6.0} {:>5.1} % {:>7.0}",
             figures.settings,
             figures.utterances_coded,
             figures.utterances_said,
@@ -276,6 +299,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             figures.to_code.p95_ms,
             figures.to_first_audio.median_ms,
             figures.to_first_audio.p95_ms,
+            figures.word_error_rate * 100.0,
             figures.peak_resident_mb,
         );
     }
@@ -306,6 +330,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         WER_TARGET * 100.0,
         verdict(wer <= WER_TARGET)
     );
+
     // The peak after the tuned run, which ran first: the station's own models, loaded once.
     let resident = tuned.peak_resident_mb;
     println!(
@@ -327,7 +352,7 @@ mod tests {
             first_audio_ms: Some(80.5),
             early_ms: Some(200.0),
         });
-        assert_eq!(early.code, 424.0);
+        assert_eq!(early.code, 328.0);
         assert_eq!(early.transcript, 600.5);
         assert_eq!(early.first_audio, Some(680.5));
         // An early transcript slower than the trailing silence delays the final one.
@@ -337,7 +362,7 @@ mod tests {
             first_audio_ms: Some(50.0),
             early_ms: Some(500.0),
         });
-        assert_eq!((slow.transcript, slow.first_audio), (724.0, Some(774.0)));
+        assert_eq!((slow.transcript, slow.first_audio), (628.0, Some(678.0)));
         let late = Timeline::of(&Latency {
             transcript_ms: 200.0,
             code_ms: 201.0,
@@ -345,6 +370,19 @@ mod tests {
             early_ms: None,
         });
         assert_eq!((late.transcript, late.code, late.first_audio), (800.0, 801.0, None));
+    }
+
+    #[test]
+    fn the_loops_word_error_rate_counts_every_pass_in_order() {
+        let said = CLINICIAN_LINES.join(" ");
+        let everything = [said.as_str(); PASSES].join(" ");
+        assert_eq!(loop_word_error_rate(&everything), 0.0);
+        // One pass missing: half the words deleted.
+        let rate = loop_word_error_rate(&said);
+        assert!((rate - (PASSES - 1) as f64 / PASSES as f64).abs() < 1e-9, "{rate}");
+        // Utterances split differently by the endpointer cost nothing.
+        let resplit = everything.replace(". ", " ").replace("? ", "?\n");
+        assert_eq!(loop_word_error_rate(&resplit), 0.0);
     }
 
     #[test]

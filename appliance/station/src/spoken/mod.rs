@@ -40,6 +40,9 @@ pub use stage::{Stage, TurnTaking};
 /// The conversation clock's rate: the trainee's audio, 16 kHz.
 pub const RATE: u64 = 16_000;
 
+/// Chunks of the patient's voice kept on the stage: the one being heard and the next.
+const AHEAD: usize = 2;
+
 /// How often a live caption is refreshed while the trainee speaks, in samples (one second).
 const CAPTION_EVERY: u64 = RATE;
 
@@ -257,7 +260,7 @@ impl<'s> Conversation<'s> {
         for aside in self.session.elsewhere() {
             self.aside(aside)?;
         }
-        self.say_ahead(report)?;
+        self.say_ahead(AHEAD)?;
         if self.ended {
             // Only the patient's last words are left to play.
             return Ok(());
@@ -364,12 +367,11 @@ impl<'s> Conversation<'s> {
         }
     }
 
-    /// Keeps one sentence queued ahead of the one being heard.
-    fn say_ahead(
-        &mut self,
-        _report: &mut dyn FnMut(Heard<'_>) -> anyhow::Result<()>,
-    ) -> anyhow::Result<()> {
-        while self.queued < 2 {
+    /// Synthesizes and queues sentences until `ahead` chunks are on the stage: the one being
+    /// heard and the next ([`AHEAD`]) on every frame, only the first when a line starts, so it
+    /// plays before the second is made.
+    fn say_ahead(&mut self, ahead: usize) -> anyhow::Result<()> {
+        while self.queued < ahead {
             let Some(sentence) = self.to_say.pop_front() else { break };
             let audio =
                 self.voice.sentence(sentence.expose()).context("while voicing the patient")?;
@@ -486,7 +488,9 @@ impl<'s> Conversation<'s> {
             match event {
                 SessionEvent::Patient { text, .. } => {
                     self.to_say.extend(sentences(text.expose()).map(SecretText::copy_from));
-                    self.say_ahead(report)?;
+                    // The first sentence goes to the stage now; the next is made on the next
+                    // frame, while this one plays.
+                    self.say_ahead(1)?;
                     if let Some((decided, latency)) = timing.as_mut()
                         && latency.first_audio_ms.is_none()
                     {
