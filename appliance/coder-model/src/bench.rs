@@ -11,6 +11,7 @@ use rapport_coding::{Coder, Context, MainBehaviour};
 use serde_json::{Value, json};
 
 use crate::annomi::{self, Item, Split};
+use crate::decision::{self, DecisionWeights};
 use crate::eval::{Scores, score};
 use crate::tfidf::TfIdfBaseline;
 use crate::{CoderModelError, FineClass, ModelCoder, Prediction};
@@ -76,6 +77,12 @@ pub struct Report {
     pub rules_ms_median: f64,
     /// Bytes of the model file and its tokenizer.
     pub model_bytes: u64,
+    /// The decision weights the coder uses.
+    pub weights_shipped: DecisionWeights,
+    /// The decision weights fitted again in this run on the validation transcripts' predictions.
+    pub weights_refitted: DecisionWeights,
+    /// Therapist utterances of the validation transcripts they were fitted on.
+    pub validation_utterances: usize,
 }
 
 /// Text as a speech recogniser writes it: lower case, no punctuation but apostrophes.
@@ -112,8 +119,11 @@ fn scores_of(
     }
 }
 
-fn from_prediction(prediction: &Prediction) -> (MainBehaviour, f32, FineClass, f32) {
-    let d = prediction.decide();
+fn from_prediction(
+    prediction: &Prediction,
+    weights: &DecisionWeights,
+) -> (MainBehaviour, f32, FineClass, f32) {
+    let d = prediction.decide_with(weights);
     (d.main, d.main_confidence, d.fine, d.fine_confidence)
 }
 
@@ -155,6 +165,10 @@ pub fn run(
         .collect();
     let baseline = TfIdfBaseline::fit(&train);
     let rules = coder.rules();
+    let weights = *coder.decision_weights();
+    let validation: Vec<&Item> =
+        items.iter().filter(|i| Split::of(i.transcript) == Split::Validation).collect();
+    let refitted = refit(coder, &validation)?;
 
     let mut scores = Vec::new();
     let mut model_times = Vec::with_capacity(test.len());
@@ -172,6 +186,7 @@ pub fn run(
             .collect();
         let mut merged = Vec::new();
         let mut alone = Vec::new();
+        let mut plain = Vec::new();
         let mut by_rules = Vec::new();
         let mut by_baseline = Vec::new();
         for (utterance, previous) in &shaped {
@@ -181,17 +196,20 @@ pub fn run(
             if text == "transcribed" {
                 model_times.push(started.elapsed());
             }
-            alone.push(from_prediction(&prediction));
+            alone.push(from_prediction(&prediction, &weights));
+            plain.push(from_prediction(&prediction, &DecisionWeights::PLAIN));
             merged.push(from_coder(coder, utterance, previous));
             let started = Instant::now();
             by_rules.push(from_coder(rules, utterance, previous));
             if text == "transcribed" {
                 rule_times.push(started.elapsed());
             }
-            by_baseline.push(from_prediction(&baseline.predict(utterance)));
+            by_baseline
+                .push(from_prediction(&baseline.predict(utterance), &DecisionWeights::PLAIN));
         }
         scores.push(scores_of("model+rules", text, &test, &merged));
         scores.push(scores_of("model alone", text, &test, &alone));
+        scores.push(scores_of("model unweighted", text, &test, &plain));
         scores.push(scores_of("rule coder", text, &test, &by_rules));
         scores.push(scores_of("tf-idf+logreg", text, &test, &by_baseline));
     }
@@ -213,7 +231,29 @@ pub fn run(
         model_ms_p95: percentile(&model_times, 0.95),
         rules_ms_median: percentile(&rule_times, 0.5),
         model_bytes: size(model)? + size(tokenizer)?,
+        weights_shipped: weights,
+        weights_refitted: refitted,
+        validation_utterances: validation.len(),
     })
+}
+
+/// The decision weights fitted on the model's predictions for the `validation` items, as
+/// transcribed and as a recogniser writes them (how [`DecisionWeights::SHIPPED`] was made).
+fn refit(coder: &ModelCoder, validation: &[&Item]) -> Result<DecisionWeights, BenchError> {
+    let mut predictions = Vec::with_capacity(2 * validation.len());
+    let mut truth = Vec::with_capacity(2 * validation.len());
+    for item in validation {
+        for (utterance, previous) in [
+            (item.text.clone(), item.previous.clone()),
+            (recogniser_shaped(&item.text), recogniser_shaped(&item.previous)),
+        ] {
+            let prediction =
+                coder.predict(&utterance, (!previous.is_empty()).then_some(previous.as_str()))?;
+            predictions.push(prediction.fine);
+            truth.push(item.fine);
+        }
+    }
+    Ok(decision::fit(&predictions, &truth))
 }
 
 impl Report {
@@ -233,6 +273,9 @@ impl Report {
             "model_ms_p95": self.model_ms_p95,
             "rules_ms_median": self.rules_ms_median,
             "model_bytes": self.model_bytes,
+            "decision_weights": self.weights_shipped.0,
+            "decision_weights_refitted": self.weights_refitted.0,
+            "validation_utterances": self.validation_utterances,
         })
     }
 
@@ -247,13 +290,13 @@ impl Report {
         let _ = writeln!(out, "\nmacro-F1 and expected calibration error (ECE, 10 bins)");
         let _ = writeln!(
             out,
-            "{:<15} {:<18} {:>8} {:>8} {:>8} {:>8}",
+            "{:<17} {:<18} {:>8} {:>8} {:>8} {:>8}",
             "coder", "text", "main F1", "main ECE", "fine F1", "fine ECE"
         );
         for s in &self.scores {
             let _ = writeln!(
                 out,
-                "{:<15} {:<18} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
+                "{:<17} {:<18} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
                 s.coder, s.text, s.main.macro_f1, s.main.ece, s.fine.macro_f1, s.fine.ece
             );
         }
@@ -276,6 +319,17 @@ impl Report {
                 }
             }
         }
+        let weights = |w: &DecisionWeights| {
+            w.0.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" ")
+        };
+        let _ = writeln!(
+            out,
+            "\ndecision weights (open, closed, simple, complex, input, other):\n  shipped  {}\n  \
+             refitted {} (this run, on {} validation utterances in both text forms)",
+            weights(&self.weights_shipped),
+            weights(&self.weights_refitted),
+            self.validation_utterances
+        );
         let _ = writeln!(out, "\n{:<52} {:>10}", "figure", "value");
         let _ = writeln!(
             out,

@@ -15,6 +15,7 @@
 
 pub mod annomi;
 pub mod bench;
+pub mod decision;
 mod encode;
 pub mod eval;
 mod merge;
@@ -29,6 +30,7 @@ use rapport_coding::{Code, Coder, Context, MainBehaviour, RuleCoder};
 use rapport_models::{ModelError, ModelStore};
 use tokenizers::Tokenizer;
 
+pub use decision::DecisionWeights;
 pub use encode::{Encoded, MAX_PREVIOUS, MAX_UTTERANCE, encode};
 pub use merge::{RULE_OVERRIDES, merge};
 
@@ -156,23 +158,14 @@ impl Prediction {
     /// The most likely main behaviour, then the most likely class within it, with that class's
     /// probability (the confidence of the code) and the main behaviour's probability.
     pub fn decide(&self) -> Decision {
-        let main_probs = self.main_probs();
-        let main_index = argmax(&main_probs);
-        let main = MainBehaviour::ALL[main_index];
-        let mut best = FineClass::Other;
-        let mut best_p = f32::NEG_INFINITY;
-        for class in FineClass::ALL {
-            if class.main() == main && self.fine[class.index()] > best_p {
-                best = class;
-                best_p = self.fine[class.index()];
-            }
-        }
-        Decision {
-            main,
-            main_confidence: main_probs[main_index],
-            fine: best,
-            fine_confidence: best_p.max(0.0),
-        }
+        self.decide_with(&DecisionWeights::PLAIN)
+    }
+
+    /// As [`Prediction::decide`], each class's probability weighted by `weights` for the choice
+    /// only: the confidences stay the calibrated probabilities (see [`decision`]).
+    pub fn decide_with(&self, weights: &DecisionWeights) -> Decision {
+        let (main, main_confidence, fine, fine_confidence) = weights.choose(&self.fine);
+        Decision { main, main_confidence, fine, fine_confidence }
     }
 
     /// The most likely kind of input.
@@ -238,6 +231,7 @@ pub struct ModelCoder {
     session: Mutex<Session>,
     tokenizer: Tokenizer,
     rules: RuleCoder,
+    weights: DecisionWeights,
 }
 
 impl std::fmt::Debug for ModelCoder {
@@ -283,7 +277,12 @@ impl ModelCoder {
             path: tokenizer.to_owned(),
             message: error.to_string(),
         })?;
-        Ok(Self { session: Mutex::new(session), tokenizer: loaded, rules: RuleCoder::new() })
+        Ok(Self {
+            session: Mutex::new(session),
+            tokenizer: loaded,
+            rules: RuleCoder::new(),
+            weights: DecisionWeights::SHIPPED,
+        })
     }
 
     /// The model's input for `utterance` after the patient's `previous` line.
@@ -338,6 +337,11 @@ impl ModelCoder {
         Ok(prediction)
     }
 
+    /// The weights this coder chooses a class with ([`DecisionWeights::SHIPPED`]).
+    pub fn decision_weights(&self) -> &DecisionWeights {
+        &self.weights
+    }
+
     /// The rule coder this coder merges with.
     pub fn rules(&self) -> &RuleCoder {
         &self.rules
@@ -348,7 +352,9 @@ impl Coder for ModelCoder {
     fn code(&self, utterance: &str, context: &Context<'_>) -> Code {
         let rule = self.rules.code(utterance, context);
         match self.predict(utterance, context.previous_patient) {
-            Ok(prediction) => merge(&prediction, rule, context),
+            Ok(prediction) => {
+                merge(&prediction.decide_with(&self.weights), &prediction, rule, context)
+            }
             Err(_) => {
                 tracing::warn!(kind = "coder_model", "model inference failed; rule coder used");
                 rule

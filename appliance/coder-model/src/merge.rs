@@ -10,7 +10,7 @@
 
 use rapport_coding::{Code, Context, Label};
 
-use crate::{FineClass, InputKind, Prediction};
+use crate::{Decision, FineClass, InputKind, Prediction};
 
 /// A rule label at or above this confidence is taken even when the model chose another main
 /// behaviour (the rule coder's "unmistakable stem" level).
@@ -27,9 +27,14 @@ const RULE_ONLY: [Label; 7] = [
     Label::Confront,
 ];
 
-/// The code for an utterance, from the model's `prediction` and the rule coder's `rule`.
-pub fn merge(prediction: &Prediction, rule: Code, context: &Context<'_>) -> Code {
-    let decision = prediction.decide();
+/// The code for an utterance, from the model's `decision` on its `prediction` and the rule
+/// coder's `rule`.
+pub fn merge(
+    decision: &Decision,
+    prediction: &Prediction,
+    rule: Code,
+    context: &Context<'_>,
+) -> Code {
     let model_label = match decision.fine {
         FineClass::OpenQuestion => Label::OpenQuestion,
         FineClass::ClosedQuestion => Label::ClosedQuestion,
@@ -62,7 +67,7 @@ mod tests {
     fn the_main_behaviour_is_the_sum_of_its_classes() {
         // Question 0.3 + 0.3 beats other at 0.4, though other is the single most likely class.
         let p = prediction([0.3, 0.3, 0.0, 0.0, 0.0, 0.4], [1.0, 0.0, 0.0]);
-        let code = merge(&p, Code::new(Label::Other, 0.4), &Context::default());
+        let code = merge(&p.decide(), &p, Code::new(Label::Other, 0.4), &Context::default());
         assert!(code.label.is_question());
         assert!((code.confidence - 0.3).abs() < 1e-6);
         assert!(code.uncertain());
@@ -71,11 +76,11 @@ mod tests {
     #[test]
     fn a_rule_label_that_refines_the_main_behaviour_is_taken() {
         let p = prediction([0.0, 0.0, 0.1, 0.8, 0.0, 0.1], [1.0, 0.0, 0.0]);
-        let code = merge(&p, Code::new(Label::Summary, 0.6), &Context::default());
+        let code = merge(&p.decide(), &p, Code::new(Label::Summary, 0.6), &Context::default());
         assert_eq!(code.label, Label::Summary);
-        let code = merge(&p, Code::new(Label::Affirm, 0.6), &Context::default());
+        let code = merge(&p.decide(), &p, Code::new(Label::Affirm, 0.6), &Context::default());
         assert_eq!(code.label, Label::ComplexReflection, "a weak affirm does not overrule");
-        let code = merge(&p, Code::new(Label::Confront, 0.9), &Context::default());
+        let code = merge(&p.decide(), &p, Code::new(Label::Confront, 0.9), &Context::default());
         assert_eq!(code.label, Label::Confront, "an explicit rule overrules");
     }
 
@@ -83,10 +88,13 @@ mod tests {
     fn input_kind_and_permission_choose_the_input_label() {
         let p = prediction([0.0, 0.0, 0.0, 0.0, 0.9, 0.1], [0.2, 0.7, 0.1]);
         let rule = Code::new(Label::GivingInformation, 0.6);
-        assert_eq!(merge(&p, rule, &Context::default()).label, Label::Persuade);
+        assert_eq!(merge(&p.decide(), &p, rule, &Context::default()).label, Label::Persuade);
         let allowed = Context { previous_patient: None, permission_granted: true };
-        assert_eq!(merge(&p, rule, &allowed).label, Label::PersuadeWithPermission);
+        assert_eq!(merge(&p.decide(), &p, rule, &allowed).label, Label::PersuadeWithPermission);
         let p = prediction([0.0, 0.0, 0.0, 0.0, 0.9, 0.1], [0.8, 0.1, 0.1]);
-        assert_eq!(merge(&p, rule, &Context::default()).label, Label::GivingInformation);
+        assert_eq!(
+            merge(&p.decide(), &p, rule, &Context::default()).label,
+            Label::GivingInformation
+        );
     }
 }
