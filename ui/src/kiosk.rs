@@ -130,6 +130,18 @@ impl Kiosk {
         self.window().map_or(Screen::Attract, |w| w.global::<Navigation>().get_screen())
     }
 
+    /// How many of the trainee's lines (transcribed and coded) and of the patient's lines the
+    /// conversation screen shows.
+    pub fn lines_shown(&self) -> (usize, usize) {
+        use slint::Model as _;
+        let Some(window) = self.window() else { return (0, 0) };
+        let captions = window.global::<ConversationAdapter>().get_captions();
+        let trainee =
+            captions.iter().filter(|c| c.from_trainee && c.coded && !c.text.is_empty()).count();
+        let patient = captions.iter().filter(|c| !c.from_trainee && !c.text.is_empty()).count();
+        (trainee, patient)
+    }
+
     /// Whether a session (and so session content) exists.
     pub fn has_session(&self) -> bool {
         self.state.borrow().session.is_some()

@@ -143,6 +143,9 @@ pub enum BenchArea {
     /// Speech on the device: word error rate, end of speech to transcript, code and the
     /// patient's first audio, real-time factors, peak memory; tuned whisper against its defaults.
     Speech,
+    /// The whole kiosk (UI, speech, remote peers' server and media) on the demo recording: its
+    /// peak resident memory, beside the spoken loop's alone.
+    Kiosk,
 }
 
 /// `--turn-taking` of a spoken session from a recording.

@@ -179,14 +179,6 @@ fn a_peer_invited_from_the_kiosk_joins_follows_the_session_and_is_removed(headle
     assert!(!kiosk.has_session());
 }
 
-/// Trainee lines (transcribed and coded) and patient lines on the conversation screen.
-fn lines_on_screen(adapter: &ConversationAdapter<'_>) -> (usize, usize) {
-    let captions = adapter.get_captions();
-    let trainee = captions.iter().filter(|c| c.from_trainee && c.coded && !c.text.is_empty());
-    let patient = captions.iter().filter(|c| !c.from_trainee && !c.text.is_empty());
-    (trainee.count(), patient.count())
-}
-
 fn the_trainee_speaks_and_the_kiosk_shows_each_utterance_coded_and_answered(headless: &Headless) {
     let store = crate::spoken::models::store().expect("the speech models (models/fetch)");
     let recording =
@@ -194,7 +186,7 @@ fn the_trainee_speaks_and_the_kiosk_shows_each_utterance_coded_and_answered(head
     let voice = crate::spoken::kiosk::start(
         store,
         rapport_speech::asr::WhisperModel::TinyEn,
-        Devices::Recording(recording),
+        Devices::Recording { path: recording, feed: None },
     )
     .unwrap();
     let config = KioskConfig {
@@ -210,11 +202,11 @@ fn the_trainee_speaks_and_the_kiosk_shows_each_utterance_coded_and_answered(head
     kiosk.handle(Intent::Start);
     let adapter = window.global::<ConversationAdapter>();
     assert!(adapter.get_listening(), "the kiosk says it listens");
-    assert_eq!(lines_on_screen(&adapter), (0, 1), "the patient speaks first");
+    assert_eq!(kiosk.lines_shown(), (0, 1), "the patient speaks first");
 
     // Loading the models and hearing three utterances takes a while on two cores.
     pump_for(headless, Duration::from_secs(300), "three utterances coded and answered", || {
-        let (trainee, patient) = lines_on_screen(&adapter);
+        let (trainee, patient) = kiosk.lines_shown();
         trainee >= 3 && patient >= 4
     });
     assert_ne!(adapter.get_input_error(), "voice", "the voice kept working");

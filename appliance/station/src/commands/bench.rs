@@ -28,6 +28,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchArea::Remote => super::remote_bench::run(args),
         BenchArea::Coder => coder(args),
         BenchArea::Speech => super::speech_bench::run(args),
+        BenchArea::Kiosk => super::kiosk_bench::run(args),
     }
 }
 

@@ -4,6 +4,7 @@ mod bench;
 mod code;
 mod demo;
 mod headless;
+mod kiosk_bench;
 pub(crate) mod metrics;
 pub(crate) mod remote;
 mod remote_bench;
@@ -49,7 +50,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             wipe_check::station(&args)
         }
         Some(Command::Bench(args)) => {
-            let speech = matches!(args.area, crate::cli::BenchArea::Speech);
+            use crate::cli::BenchArea;
+            let speech = matches!(args.area, BenchArea::Speech | BenchArea::Kiosk);
             harden_for(if speech { Models::Speech } else { Models::None })?;
             bench::run(&args)
         }

@@ -22,7 +22,7 @@ use crate::config::StationConfig;
 use crate::spoken::kiosk::Devices;
 
 /// The kiosk's setup from the built-in catalog and the environment.
-fn kiosk_config() -> KioskConfig {
+pub(super) fn kiosk_config() -> KioskConfig {
     let load = catalog::builtin();
     KioskConfig {
         catalog_problems: load.errors.iter().map(ToString::to_string).collect(),

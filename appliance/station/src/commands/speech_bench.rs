@@ -140,7 +140,7 @@ fn trainee_recording() -> anyhow::Result<(Zeroizing<Vec<f32>>, usize)> {
 }
 
 /// Peak resident memory of this process so far (`VmHWM`), in MB.
-fn peak_resident_mb() -> anyhow::Result<f64> {
+pub(crate) fn peak_resident_mb() -> anyhow::Result<f64> {
     let status =
         std::fs::read_to_string("/proc/self/status").context("while reading /proc/self/status")?;
     let kb = status

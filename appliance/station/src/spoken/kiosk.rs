@@ -42,9 +42,14 @@ pub enum Devices {
         /// Where the conversation goes for remote peers, when the kiosk hosts them.
         feed: Option<rapport_media::StationFeed>,
     },
-    /// A recording of the trainee's turns, and the conversation kept in memory (tests).
-    #[cfg(test)]
-    Recording(std::path::PathBuf),
+    /// A recording of the trainee's turns, read as fast as the loop takes it, and only the
+    /// conversation's timing kept (tests, `rapport bench kiosk`).
+    Recording {
+        /// The recording (WAV or FLAC).
+        path: std::path::PathBuf,
+        /// Where the conversation goes for remote peers, when the kiosk hosts them.
+        feed: Option<rapport_media::StationFeed>,
+    },
 }
 
 /// What the touchscreen tells the voice.
@@ -182,13 +187,16 @@ fn open(devices: &Devices) -> anyhow::Result<Opened> {
             };
             Ok((Box::new(mic), stage, TurnTaking::Live))
         }
-        #[cfg(test)]
-        Devices::Recording(path) => {
+        Devices::Recording { path, feed } => {
             let input =
                 rapport_audio::WavInput::open(path, rapport_audio::Pacing::AsFastAsPossible)
                     .with_context(|| format!("while opening {}", path.display()))?;
-            let stage = rapport_audio::ConversationWriter::timing_only();
-            Ok((Box::new(input), Box::new(stage), TurnTaking::Wait))
+            let writer = rapport_audio::ConversationWriter::timing_only();
+            let stage: Box<dyn Stage> = match feed {
+                Some(feed) => Box::new(FedStage::new(writer, feed.clone())),
+                None => Box::new(writer),
+            };
+            Ok((Box::new(input), stage, TurnTaking::Wait))
         }
     }
 }
