@@ -76,6 +76,15 @@ fn one_session(scenario: &Scenario, seed: u64) -> anyhow::Result<(Duration, Dura
     Ok((session_time + wipe_time, wipe_time))
 }
 
+/// One bench's figures as one JSON line on `out` (`--json`).
+pub(super) fn write_json_line(
+    out: &mut impl std::io::Write,
+    figures: &impl Serialize,
+) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, figures).context("while writing the figures as JSON")?;
+    writeln!(out).context("while writing the figures as JSON")
+}
+
 fn wipe(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let rounds = args.rounds.max(1);
     let catalog = catalog::builtin().catalog;
@@ -116,8 +125,7 @@ fn wipe(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &figures).context("while writing")?;
-        writeln!(out)?;
+        write_json_line(&mut out, &figures)?;
     } else {
         writeln!(out, "bench wipe: {rounds} scripted sessions per variant (median)")?;
         writeln!(out, "{:<42} {:>10}", "figure", "value")?;
@@ -157,8 +165,7 @@ fn coder(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let report = rapport_coder_model::bench::run(data, &coder, &model, &tokenizer)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &report.to_json()).context("while writing")?;
-        writeln!(out)?;
+        write_json_line(&mut out, &report.to_json())?;
     } else {
         write!(out, "{}", report.table())?;
     }

@@ -32,6 +32,18 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     spoken(args)
 }
 
+/// The bundled recording in a temporary file, for the pipelines that read files. It is the
+/// project's sample, not anyone's speech: a file on disk is fine.
+pub(super) fn unpack_recording() -> anyhow::Result<tempfile::NamedTempFile> {
+    let mut recording = tempfile::Builder::new()
+        .prefix("rapport-demo-")
+        .suffix(".flac")
+        .tempfile()
+        .context("while unpacking the demo recording")?;
+    recording.write_all(RECORDING).context("while unpacking the demo recording")?;
+    Ok(recording)
+}
+
 /// The spoken demo, from the bundled recording; the patient's voice goes to the conversation
 /// file when one is asked for, and nowhere else (no sound device is needed).
 fn spoken(args: &DemoArgs) -> anyhow::Result<ExitCode> {
@@ -40,13 +52,7 @@ fn spoken(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let scenario = find(&catalog, catalog::DEFAULT_SCENARIO)?;
     let mut out = SecretWriter::stdout().context("while opening stdout")?;
     let mut consent = Consent::open(&args.metrics);
-    // The recording is the project's sample, not anyone's speech: a temporary file is fine.
-    let mut recording = tempfile::Builder::new()
-        .prefix("rapport-demo-")
-        .suffix(".flac")
-        .tempfile()
-        .context("while unpacking the demo recording")?;
-    recording.write_all(RECORDING).context("while unpacking the demo recording")?;
+    let recording = unpack_recording()?;
     let store = spoken::store_or_hint()?;
     render::brief(&mut out, scenario)?;
     writeln!(out, "{}", consent.marker()).context("while writing to stdout")?;

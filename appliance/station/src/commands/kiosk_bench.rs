@@ -28,8 +28,6 @@ use crate::catalog;
 use crate::cli::BenchArgs;
 use crate::spoken::kiosk::Devices;
 
-/// The demo's recording of the trainee's turns.
-const RECORDING: &[u8] = include_bytes!("../../demo/alcohol-weekend-trainee.flac");
 /// Issue 3's ceiling for the whole station.
 const RESIDENT_TARGET_MB: f64 = 600.0;
 /// How often a frame is drawn, in wall time.
@@ -49,12 +47,7 @@ struct KioskFigures {
 }
 
 pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    let mut recording = tempfile::Builder::new()
-        .prefix("rapport-bench-")
-        .suffix(".flac")
-        .tempfile()
-        .context("while unpacking the demo recording")?;
-    recording.write_all(RECORDING).context("while unpacking the demo recording")?;
+    let recording = super::demo::unpack_recording()?;
     let store = crate::spoken::models::store()?;
 
     eprintln!("bench kiosk: the spoken loop alone (`rapport demo`)…");
@@ -146,9 +139,7 @@ fn spoken_loop_alone() -> anyhow::Result<f64> {
 fn print(args: &BenchArgs, figures: &KioskFigures) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut stdout, figures).context("while writing JSON")?;
-        writeln!(stdout).context("while writing to stdout")?;
-        return Ok(());
+        return super::bench::write_json_line(&mut stdout, figures);
     }
     let f = figures;
     let verdict = if f.kiosk_peak_resident_mb < f.resident_target_mb { "met" } else { "NOT met" };

@@ -150,9 +150,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 fn print(args: &BenchArgs, f: &Figures) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, f).context("while writing")?;
-        writeln!(out).context("while writing")?;
-        return Ok(());
+        return super::bench::write_json_line(&mut out, f);
     }
     let rows = [
         ("code entry → audio both ways, median (ms)", f.join_to_audio_ms_median, f.join_target_ms),

@@ -87,8 +87,7 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut stdout, &figures).context("while writing JSON")?;
-        writeln!(stdout).context("while writing to stdout")?;
+        super::bench::write_json_line(&mut stdout, &figures)?;
     } else {
         let f = &figures;
         writeln!(

@@ -117,8 +117,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &figures).context("while writing")?;
-        writeln!(out)?;
+        super::super::bench::write_json_line(&mut out, &figures)?;
     } else {
         writeln!(
             out,
