@@ -82,14 +82,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut last_frame = Instant::now();
     let mut frames = 0_u32;
-    let mut lines = (0, 0);
     while kiosk.screen() == Screen::Conversation {
         anyhow::ensure!(
             started.elapsed() < LIMIT,
             "the conversation did not reach its summary in {} s",
             LIMIT.as_secs()
         );
-        lines = kiosk.lines_shown();
         if headless.run_posted() == 0 {
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -102,14 +100,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     }
     let conversation_s = started.elapsed().as_secs_f64();
     anyhow::ensure!(kiosk.screen() == Screen::Summary, "the kiosk left the conversation early");
+    // The conversation screen keeps its lines until the wipe.
+    let (trainee_lines_coded, patient_lines) = kiosk.lines_shown();
     let kiosk_peak = super::speech_bench::peak_resident_mb()?;
     kiosk.handle(Intent::Finish);
     headless.run_posted();
     drop(remote);
 
     let figures = KioskFigures {
-        trainee_lines_coded: lines.0,
-        patient_lines: lines.1,
+        trainee_lines_coded,
+        patient_lines,
         frames_drawn: frames,
         conversation_s,
         spoken_loop_peak_resident_mb: spoken_peak,

@@ -25,7 +25,7 @@ use rapport_speech::asr::WhisperModel;
 use rapport_ui::{Kiosk, SpokenSession, VoiceLink, post_to_kiosk};
 use tracing::{info, warn};
 
-use super::stage::FedStage;
+use super::stage::fed_when_hosting;
 use super::{Aside, Conversation, Engine, Heard, Stage, TurnTaking, models};
 
 /// How long the voice waits for the touchscreen to answer before it takes the session as gone.
@@ -181,22 +181,14 @@ fn open(devices: &Devices) -> anyhow::Result<Opened> {
                 .with_context(|| format!("while opening the speaker {speaker}"))?;
             let mic = MicInput::open(&MicConfig::new(microphone))
                 .with_context(|| format!("while opening the microphone {microphone}"))?;
-            let stage: Box<dyn Stage> = match feed {
-                Some(feed) => Box::new(FedStage::new(speaker, feed.clone())),
-                None => Box::new(speaker),
-            };
-            Ok((Box::new(mic), stage, TurnTaking::Live))
+            Ok((Box::new(mic), fed_when_hosting(speaker, feed.as_ref()), TurnTaking::Live))
         }
         Devices::Recording { path, feed } => {
             let input =
                 rapport_audio::WavInput::open(path, rapport_audio::Pacing::AsFastAsPossible)
                     .with_context(|| format!("while opening {}", path.display()))?;
             let writer = rapport_audio::ConversationWriter::timing_only();
-            let stage: Box<dyn Stage> = match feed {
-                Some(feed) => Box::new(FedStage::new(writer, feed.clone())),
-                None => Box::new(writer),
-            };
-            Ok((Box::new(input), stage, TurnTaking::Wait))
+            Ok((Box::new(input), fed_when_hosting(writer, feed.as_ref()), TurnTaking::Wait))
         }
     }
 }

@@ -59,6 +59,18 @@ impl<S: Stage> FedStage<S> {
     }
 }
 
+/// `inner` as the loop's stage, its conversation also fed to the remote peers when the kiosk
+/// hosts them (`feed`).
+pub fn fed_when_hosting<S: Stage + 'static>(
+    inner: S,
+    feed: Option<&StationFeed>,
+) -> Box<dyn Stage> {
+    match feed {
+        Some(feed) => Box::new(FedStage::new(inner, feed.clone())),
+        None => Box::new(inner),
+    }
+}
+
 impl<S: Stage> Drop for FedStage<S> {
     fn drop(&mut self) {
         self.forget_patient();
